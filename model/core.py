@@ -1,0 +1,114 @@
+"""The Linli model: builds everything, and ``step`` runs the submodels in the ODD's order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import channels, metrics
+from .agents import Business, Courier, PartyMember, Resident
+from .mechanisms import groups, heads, participation, recognition
+from .params import Params
+from .population import Population, init_population
+from .structure import Layout, build_layout
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Per-household quantities fixed by the layout (the size channels, ODD §7.2)."""
+
+    size: np.ndarray  # households in own unit
+    others: np.ndarray  # size - 1
+    others_safe: np.ndarray  # max(size - 1, 1), for divisions
+    visible_share: np.ndarray
+    benefit_share: np.ndarray
+    acquaintance_limit: np.ndarray
+    time_cost: np.ndarray  # log(mean budget / own budget)
+
+    @classmethod
+    def build(cls, params: Params, layout: Layout, pop: Population) -> Sizes:
+        ch = params.size_channels
+        size = layout.unit_size[layout.unit_of].astype(np.int32)
+        cost = np.log(params.residents.time_budget_mean / np.maximum(pop.time_budget, 0.05))
+        return cls(
+            size=size,
+            others=size - 1,
+            others_safe=np.maximum(size - 1, 1),
+            visible_share=channels.visible_share(ch, size),
+            benefit_share=channels.benefit_share(ch, size),
+            acquaintance_limit=channels.acquaintance_limit(ch, size).astype(np.int32),
+            time_cost=cost.astype(np.float32),
+        )
+
+
+class LinliModel(mesa.Model):
+    """Households in nested neighbour units deciding weekly whether to take part.
+
+    Args:
+        params: a ``Params`` (or a nested dict of overrides); defaults if None.
+        rng: seed; the same seed gives identical output.
+        agents: create Mesa agent objects (views) for every household.
+    """
+
+    def __init__(self, params: Params | dict[str, Any] | None = None, rng: int | None = None,
+                 agents: bool = True) -> None:
+        super().__init__(rng=None if rng is None else int(rng))
+        if not isinstance(params, Params):
+            params = Params.from_dict(params)
+        self.params = params
+        self.layout = build_layout(params.structure, self.rng)
+        self.pop = init_population(params, self.layout, self.rng)
+        self.sizes = Sizes.build(params, self.layout, self.pop)
+        self.pop.known[:] = np.minimum(self.pop.known, self.sizes.acquaintance_limit)
+        self.board = recognition.Board(self)
+        self.groups = groups.GroupRegistry(self)
+        self._rows: list[dict[str, float]] = []
+        if agents:
+            self._create_agents()
+
+    @property
+    def week(self) -> int:
+        """Weeks simulated so far (the current week while a step runs)."""
+        return self.steps
+
+    def _create_agents(self) -> None:
+        pop, lay = self.pop, self.layout
+        for index in np.flatnonzero(~pop.party):
+            Resident(self, int(index))
+        for index in np.flatnonzero(pop.party):
+            PartyMember(self, int(index))
+        c, b = self.params.couriers, self.params.businesses
+        for _ in range(c.count):
+            route = np.sort(self.rng.choice(lay.units, size=min(c.route_units, lay.units),
+                                            replace=False))
+            Courier(self, route, c.deliveries_per_week)
+        for _ in range(b.count):
+            kind = Business.KINDS[int(self.rng.integers(len(Business.KINDS)))]
+            start = int(self.rng.integers(lay.units))
+            nearby = np.arange(start, min(start + b.nearby_units, lay.units))
+            parking = float(self.rng.poisson(b.parking_mean)) if kind == "office" else 0.0
+            Business(self, kind, nearby, {"parking": parking})
+
+    def step(self) -> None:
+        """One week, in the order of ODD §3 (process overview and scheduling)."""
+        heads.step(self)  # appoint heads; heads and party members invite
+        groups.step(self)  # found, recruit, quit, dissolve, meet
+        extra = (recognition.utility_term(self) + groups.utility_term(self)
+                 + heads.utility_term(self))
+        participation.decide(self, extra)  # who contributes, and how many hours
+        participation.observe(self, groups.observed_rate(self))  # beliefs, ties, trust
+        recognition.step(self)  # post the board when due
+        self._rows.append(metrics.collect(self))
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The weekly outputs so far, one row per week (ODD §7.8)."""
+        return pd.DataFrame(self._rows)
+
+    def unit_summary(self) -> pd.DataFrame:
+        """Participation by unit and unit size."""
+        return metrics.unit_summary(self)

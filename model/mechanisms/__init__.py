@@ -1,0 +1,1 @@
+"""One module per ODD submodel, run by ``LinliModel.step`` in the ODD's order."""

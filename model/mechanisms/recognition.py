@@ -1,0 +1,67 @@
+"""Recognition boards, 红榜 (ODD §7.4): top contributors listed, thanks posted, habituation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..channels import board_slots
+
+if TYPE_CHECKING:
+    from ..core import LinliModel
+
+
+class Board:
+    """The board's state per scope (one board per unit, 里, grid or community)."""
+
+    def __init__(self, model: LinliModel) -> None:
+        rec, lay = model.params.recognition, model.layout
+        self.scope_of = lay.of(rec.scope)
+        scope_size = np.bincount(self.scope_of)
+        self.slots = board_slots(model.params.size_channels, rec.slots, scope_size)
+        expected = np.maximum(1.0, model.params.participation.belief_initial * scope_size)
+        self.chance = np.minimum(1.0, self.slots / expected).astype(np.float32)
+        self.scope_first = np.concatenate(([0], np.cumsum(scope_size)[:-1]))
+        self.listed = np.zeros(lay.households, dtype=bool)
+        self.thanked = np.zeros(lay.households, dtype=bool)
+
+
+def utility_term(model: LinliModel) -> np.ndarray | float:
+    """Image value: expected listing (habituated), public thanks and the glow of a listing."""
+    rec, pop = model.params.recognition, model.pop
+    if not rec.enabled:
+        return 0.0
+    board = model.board
+    expected = rec.beta_listed * board.chance[board.scope_of] * rec.habituation**pop.streak
+    return expected + rec.beta_thanks * rec.thanks + pop.glow
+
+
+def step(model: LinliModel) -> None:
+    """Let the glow fade; every ``interval`` weeks post the board."""
+    rec, pop = model.params.recognition, model.pop
+    if not rec.enabled:
+        return
+    pop.glow *= np.float32(rec.glow_decay)
+    if model.week % rec.interval == 0:
+        post(model)
+
+
+def post(model: LinliModel) -> None:
+    """List the top contributors of the period per scope; thank all contributors."""
+    rec, pop, board, rng = model.params.recognition, model.pop, model.board, model.rng
+    hours = pop.period_hours
+    slots = np.floor(board.slots + rng.random(board.slots.shape))  # stochastic rounding
+    order = np.lexsort((rng.random(pop.size), -hours, board.scope_of))
+    scope_sorted = board.scope_of[order]
+    rank = np.arange(pop.size) - board.scope_first[scope_sorted]
+    listed = np.zeros(pop.size, dtype=bool)
+    listed[order] = (rank < slots[scope_sorted]) & (hours[order] > 0)
+
+    board.listed[:] = listed
+    board.thanked[:] = (hours > 0) & rec.thanks
+    pop.streak[:] = np.where(listed, pop.streak + 1, 0)
+    pop.glow += np.float32(rec.glow) * listed
+    contributors = np.bincount(board.scope_of, weights=hours > 0, minlength=len(board.slots))
+    board.chance[:] = np.minimum(1.0, board.slots / np.maximum(1.0, contributors))
+    hours[:] = 0.0

@@ -1,0 +1,91 @@
+"""Weekly reporters (ODD §7.8): one row per week, and per-unit summaries on request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .mechanisms import heads
+
+if TYPE_CHECKING:
+    from .core import LinliModel
+
+CORE_WEEKS = 6  # of the last 8
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, → 1 = one holds all)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n, total = len(x), x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+
+
+def _rate(mask: np.ndarray, of: np.ndarray) -> float:
+    return float(mask[of].mean()) if of.any() else float("nan")
+
+
+def collect(model: LinliModel) -> dict[str, float]:
+    """The week's row; column meanings are in ODD §7.8."""
+    pop, s = model.pop, model.sizes
+    c = pop.contributed
+    member = pop.group >= 0
+    reg = model.groups
+    return {
+        "week": model.week,
+        "participation_rate": float(c.mean()),
+        "participation_rate_party": _rate(c, pop.party),
+        "participation_rate_nonparty": _rate(c, ~pop.party),
+        "participation_rate_recent": _rate(c, pop.recent),
+        "participation_rate_long_term": _rate(c, ~pop.recent),
+        "hours_per_household": float(pop.hours.mean()),
+        "ever_participated": float((pop.weeks_active > 0).mean()),
+        "core_volunteers": float((heads.recent_weeks(pop.history) >= CORE_WEEKS).mean()),
+        "neighbour_head_coverage": heads.coverage(model),
+        "invited": float(pop.invited.mean()),
+        "groups": int(reg.active.sum()),
+        "group_members": int(member.sum()),
+        "participation_rate_members": _rate(c, member),
+        "tie_density": float((pop.known / s.others_safe)[s.others > 0].mean())
+        if (s.others > 0).any() else 0.0,
+        "bridging_ties": float(pop.bridges.mean()),
+        "trust": float(pop.trust.mean()),
+        "belief": float(pop.belief.mean()),
+        "participation_gini": gini(pop.weeks_active),
+        "board_listed": int(model.board.listed.sum()),
+        "board_thanked": int(model.board.thanked.sum()),
+    }
+
+
+def unit_summary(model: LinliModel) -> pd.DataFrame:
+    """One row per unit: where it is, its size, and its participation so far."""
+    lay, pop = model.layout, model.pop
+    weeks = max(model.week, 1)
+    per_unit = {
+        name: np.bincount(lay.unit_of, weights=values, minlength=lay.units)
+        for name, values in {
+            "weeks_active": pop.weeks_active,
+            "contributed": pop.contributed,
+            "ties": pop.known / model.sizes.others_safe,
+            "head": pop.head > 0,
+            "party": pop.party,
+            "members": pop.group >= 0,
+        }.items()
+    }
+    size = lay.unit_size
+    return pd.DataFrame({
+        "unit": np.arange(lay.units),
+        "li": lay.li_of_unit,
+        "grid": lay.grid_of_unit,
+        "community": lay.community_of_unit,
+        "size": size,
+        "participation_rate": per_unit["weeks_active"] / (size * weeks),
+        "participation_rate_last_week": per_unit["contributed"] / size,
+        "tie_density": per_unit["ties"] / size,
+        "has_head": per_unit["head"] > 0,
+        "party_households": per_unit["party"].astype(int),
+        "group_members": per_unit["members"].astype(int),
+    })

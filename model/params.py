@@ -1,0 +1,424 @@
+"""Typed, validated model parameters, grouped by ODD submodel.
+
+Every value carries a unit, a valid range and a source tag: ``empirical`` (with the
+citation), ``calibrated`` (against which pattern) or ``assumed``. ``docs/ODD.md`` holds the
+parameter table generated from these fields (``python -m experiments.paramtable``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+EMPIRICAL, CALIBRATED, ASSUMED = "empirical", "calibrated", "assumed"
+
+
+class ParameterError(ValueError):
+    """A parameter value or key is invalid; the message names the field and what is allowed."""
+
+
+def param(default: Any, *, source: str, doc: str, unit: str = "-", ref: str = "", **bounds: Any):
+    """A field with its documentation: unit, source tag (and reference), description."""
+    return Field(
+        default,
+        description=doc,
+        json_schema_extra={"unit": unit, "source": source, "ref": ref},
+        **bounds,
+    )
+
+
+class Section(BaseModel):
+    """Base for one group of parameters: unknown keys and NaN/inf are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Structure(Section):
+    """The nesting: household → unit (邻) → 里/building → grid (网格) → community."""
+
+    households: int = param(3000, ge=5, le=2_000_000, unit="households", source=ASSUMED,
+                            doc="Number of resident households simulated.")
+    unit_size: tuple[int, int] = param(
+        (10, 20), unit="households", source=EMPIRICAL,
+        ref="FACTS: 25,000+ units of 10–20 households",
+        doc="Households per neighbour unit: a range [lo, hi] drawn uniformly per unit; "
+            "a single number means a fixed size. Ignored when `ladder` is set.")
+    ladder: tuple[int, int, int, int] | None = param(
+        None, source=EMPIRICAL, ref="FACTS: Huajin 5 households/5 邻/4 里/5 格",
+        doc="Explicit nesting [households per unit, units per 里, 里 per grid, grids per "
+            "community]; overrides the size targets below.")
+    li_size: int = param(50, ge=1, le=5000, unit="households", source=ASSUMED,
+                         ref="issue 2: one building ~50 households",
+                         doc="Target households per 里 / building (units are packed into it).")
+    grid_size: int = param(300, ge=1, le=20000, unit="households", source=EMPIRICAL,
+                           ref="Wuchang ~375,000 households / 1,272 grid cells",
+                           doc="Target households per grid cell (网格).")
+    community_size: int = param(3000, ge=1, le=100000, unit="households", source=EMPIRICAL,
+                                ref="FACTS: Tanhualin 3,000+ households",
+                                doc="Target households per community.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unit_size_as_range(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("unit_size"), int | float):
+            data = {**data, "unit_size": (data["unit_size"], data["unit_size"])}
+        return data
+
+    @model_validator(mode="after")
+    def _check_sizes(self) -> Structure:
+        lo, hi = self.unit_size
+        if lo < 1 or hi < lo:
+            raise ValueError(
+                f"structure.unit_size must be a size >= 1 or a range [lo, hi] with 1 <= lo <= hi "
+                f"(got {list(self.unit_size)})")
+        if hi > self.households:
+            raise ValueError(f"structure.unit_size ({hi}) cannot exceed structure.households "
+                             f"({self.households})")
+        if self.ladder is not None and min(self.ladder) < 1:
+            raise ValueError(f"structure.ladder entries must be >= 1 (got {list(self.ladder)})")
+        return self
+
+
+class Residents(Section):
+    """Who the households are: behavioural types, tenure, party members, time, interests."""
+
+    share_conditional: float = param(0.50, ge=0, le=1, source=EMPIRICAL,
+                                     ref="Fischbacher, Gächter & Fehr 2001",
+                                     doc="Share of conditional cooperators.")
+    share_free_rider: float = param(0.30, ge=0, le=1, source=EMPIRICAL,
+                                    ref="Fischbacher, Gächter & Fehr 2001",
+                                    doc="Share of free riders.")
+    share_hump: float = param(0.14, ge=0, le=1, source=EMPIRICAL,
+                              ref="Fischbacher, Gächter & Fehr 2001",
+                              doc="Share of hump-shaped contributors.")
+    share_unconditional: float = param(0.06, ge=0, le=1, source=EMPIRICAL,
+                                       ref="Fischbacher, Gächter & Fehr 2001 (the rest)",
+                                       doc="Share of unconditional contributors.")
+    share_recent_arrivals: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                                         ref="Bairuijing 80% from outside Wuhan (an upper case)",
+                                         doc="Share of households that arrived recently.")
+    share_party: float = param(0.10, ge=0, le=1, source=ASSUMED,
+                               ref="~7% of Chinese adults are party members",
+                               doc="Share of households with a party member.")
+    civic_party_bonus: float = param(0.35, ge=0, le=1, source=ASSUMED,
+                                     doc="Extra civic motivation of party-member households.")
+    civic_mean: float = param(0.25, ge=0, le=1, source=ASSUMED,
+                              doc="Mean civic motivation of ordinary households (Beta).")
+    time_budget_mean: float = param(4.0, gt=0, le=40, unit="hours/week", source=ASSUMED,
+                                    doc="Mean weekly hours a household could give (gamma).")
+    interests: int = param(6, ge=1, le=50, source=ASSUMED,
+                           doc="Number of interest kinds (running, table tennis, dance, ...).")
+    share_skilled: float = param(0.02, ge=0, le=1, source=ASSUMED,
+                                 ref="FACTS: one marathon runner seeded a club",
+                                 doc="Share of households able to found and lead a group.")
+    trust_initial: float = param(0.4, ge=0, le=1, source=ASSUMED,
+                                 doc="Mean initial trust / efficacy (0–1).")
+
+    @model_validator(mode="after")
+    def _mix_sums_to_one(self) -> Residents:
+        total = (self.share_conditional + self.share_free_rider + self.share_hump
+                 + self.share_unconditional)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise ValueError(
+                "residents.share_conditional + share_free_rider + share_hump + "
+                f"share_unconditional must sum to 1 (got {total:.4f})")
+        return self
+
+
+class Participation(Section):
+    """The weekly decision: imperfect conditional cooperation plus motives (a logit)."""
+
+    belief_initial: float = param(0.5, ge=0, le=1, source=EMPIRICAL,
+                                  ref="Ledyard 1995: first-round contributions 40–60%",
+                                  doc="Belief about others' participation at the launch call.")
+    belief_learning: float = param(0.3, gt=0, le=1, unit="1/week", source=ASSUMED,
+                                   doc="Weight of this week's observation in the belief.")
+    cc_slope: float = param(0.8, ge=0, le=1.5, source=EMPIRICAL,
+                            ref="Fischbacher & Gächter 2010: CC match below one-to-one",
+                            doc="Conditional cooperators' propensity per unit of belief.")
+    free_rider_level: float = param(0.01, gt=0, lt=1, source=ASSUMED,
+                                    doc="Base propensity of a free rider.")
+    unconditional_level: float = param(0.8, gt=0, lt=1, source=ASSUMED,
+                                       doc="Base propensity of an unconditional contributor.")
+    intercept: float = param(-0.6, ge=-10, le=10, source=CALIBRATED,
+                             ref="weekly participation 10–20% (CASS 2022)",
+                             doc="Logit intercept shared by all households.")
+    beta_civic: float = param(2.0, ge=0, le=10, source=ASSUMED,
+                              doc="Logit weight of civic motivation.")
+    beta_time_cost: float = param(1.0, ge=0, le=10, source=ASSUMED,
+                                  doc="Logit weight of time cost (1 / time budget, scaled).")
+    beta_trust: float = param(1.5, ge=0, le=10, source=ASSUMED,
+                              doc="Logit weight of trust/efficacy (centred at 0.5).")
+    beta_social: float = param(1.0, ge=0, le=10, source=ASSUMED,
+                               doc="Logit weight of being seen by neighbours one knows.")
+    beta_benefit: float = param(3.0, ge=0, le=50, source=ASSUMED,
+                                doc="Logit weight of one's own share of the unit's benefit.")
+    benefit_multiplier: float = param(1.6, gt=0, le=20, source=EMPIRICAL,
+                                      ref="Isaac & Walker 1988: group return a (MPCR = a/n)",
+                                      doc="Total return of one contribution to its unit.")
+    hours_per_contribution: float = param(0.5, gt=0, le=1, source=ASSUMED,
+                                          doc="Share of the time budget a full contributor gives.")
+    trust_learning: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                  doc="Speed at which trust follows the unit's achievement.")
+    achievement_full: float = param(0.5, gt=0, le=1, source=ASSUMED,
+                                    doc="Unit participation rate at which trust's target is 1.")
+
+
+class SizeChannels(Section):
+    """The only channels through which unit size acts; each can be switched off."""
+
+    visibility: bool = param(True, source=ASSUMED,
+                             doc="Contributions are seen only within sight range (stairwell).")
+    recognition_chance: bool = param(True, source=ASSUMED,
+                                     doc="Board slots are fixed per scope, so the chance of "
+                                         "being listed falls with scope size.")
+    acquaintance_cap: bool = param(True, source=ASSUMED, ref="Dunbar 1992",
+                                   doc="One can know at most `dunbar_cap` unit neighbours.")
+    benefit_share: bool = param(True, source=EMPIRICAL, ref="Isaac & Walker 1988 (MPCR)",
+                                doc="A household's share of its unit's benefit is 1/size.")
+    head_span: bool = param(True, source=ASSUMED,
+                            doc="An inviter (head, party member) reaches only so many "
+                                "households a week, so a larger unit dilutes invitations.")
+    sight_range: int = param(20, ge=1, le=10000, unit="households", source=ASSUMED,
+                             ref="'upstairs, downstairs, left and right'",
+                             doc="Households that can see one household's contribution.")
+    dunbar_cap: int = param(15, ge=1, le=1000, unit="households", source=ASSUMED,
+                            ref="Dunbar's sympathy group ~15",
+                            doc="Most unit neighbours one household can know.")
+    reference_size: int = param(15, ge=2, le=100000, unit="households", source=ASSUMED,
+                                doc="Unit size used by a channel when it is switched off.")
+
+
+class Ties(Section):
+    """Acquaintance with unit neighbours (counts, not an explicit network)."""
+
+    density_long_term: float = param(0.3, ge=0, le=1, source=ASSUMED,
+                                     doc="Initial share of unit neighbours a long-term resident knows.")
+    density_recent: float = param(0.05, ge=0, le=1, source=ASSUMED,
+                                  ref="'相见不相识' (FACTS)",
+                                  doc="Initial share of unit neighbours a recent arrival knows.")
+    meet_rate: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
+                             doc="Weekly chance a contributor gets to know one more unknown "
+                                 "co-contributor's household, per co-contributor.")
+    decay_rate: float = param(0.002, ge=0, le=1, unit="1/week", source=ASSUMED,
+                              doc="Weekly chance a tie lapses.")
+
+
+class Recognition(Section):
+    """Recognition boards (红榜)."""
+
+    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: 红榜 at Dushi Taoyuan",
+                          doc="Post recognition boards.")
+    interval: int = param(4, ge=1, le=104, unit="weeks", source=ASSUMED,
+                          doc="Weeks between boards.")
+    scope: Literal["unit", "li", "grid", "community"] = param(
+        "grid", source=ASSUMED, doc="Where a board is posted (one per unit, 里, grid or community).")
+    slots: int = param(5, ge=1, le=1000, source=ASSUMED,
+                       doc="Names listed per board (top contributors by hours).")
+    thanks: bool = param(True, source=EMPIRICAL, ref="FACTS: 'thanks are posted'",
+                         doc="Also post thanks to everyone who contributed in the period.")
+    beta_listed: float = param(1.5, ge=0, le=20, source=ASSUMED,
+                               ref="Milinski, Semmann & Krambeck 2002",
+                               doc="Logit weight of the expected chance of being listed.")
+    beta_thanks: float = param(0.4, ge=0, le=20, source=ASSUMED,
+                               doc="Logit weight of being thanked publicly.")
+    glow: float = param(0.8, ge=0, le=20, source=ASSUMED, ref="Rand et al. 2009",
+                        doc="Logit boost right after being listed (decays).")
+    glow_decay: float = param(0.8, ge=0, le=1, unit="per week", source=ASSUMED,
+                              doc="Weekly retention of the listing boost.")
+    habituation: float = param(0.7, ge=0, le=1, source=ASSUMED,
+                               doc="Value kept per consecutive listing of the same name.")
+
+
+class Groups(Section):
+    """Interest groups (the running club)."""
+
+    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: running club grew to 300+",
+                          doc="Interest groups form and grow.")
+    seed_leaders: int = param(1, ge=0, le=1000, unit="per community", source=EMPIRICAL,
+                              ref="FACTS: one marathon runner",
+                              doc="Groups started at week 0 by skilled residents.")
+    founding_rate: float = param(0.002, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                 doc="Weekly chance a skilled resident starts a group.")
+    contact_rate: float = param(0.15, ge=0, le=1, unit="1/week", source=CALIBRATED,
+                                ref="FACTS: 300+ members within ~1–2 years",
+                                doc="Weekly chance one member recruits one same-interest "
+                                    "non-member of the catchment they meet.")
+    catchment: Literal["grid", "community"] = param(
+        "community", source=EMPIRICAL, ref="FACTS: community-wide running club",
+        doc="Level from which a group recruits.")
+    max_size: int = param(400, ge=3, le=100000, source=ASSUMED, doc="Largest group.")
+    min_size: int = param(3, ge=1, le=100, source=ASSUMED,
+                          doc="A group with fewer members dissolves (after the grace period).")
+    grace_weeks: int = param(8, ge=0, le=1000, unit="weeks", source=ASSUMED,
+                             doc="Weeks a new group has to reach `min_size`.")
+    quit_rate: float = param(0.01, ge=0, le=1, unit="1/week", source=ASSUMED,
+                             doc="Weekly chance a member leaves.")
+    fee: float = param(0.0, ge=0, le=100, unit="yuan/day", source=EMPIRICAL,
+                       ref="FACTS: table tennis 1 yuan/person/day",
+                       doc="Member fee (raises quitting, funds the group's space).")
+    fee_quit: float = param(0.01, ge=0, le=1, source=ASSUMED,
+                            doc="Extra weekly quit chance per yuan/day of fee.")
+    beta_member: float = param(0.8, ge=0, le=10, source=ASSUMED,
+                               doc="Logit weight of group belonging.")
+    volunteer_after: int = param(26, ge=0, le=1000, unit="weeks", source=ASSUMED,
+                                 ref="FACTS: club became a volunteer force",
+                                 doc="Age at which a group also acts as a volunteer team.")
+    beta_team: float = param(0.6, ge=0, le=10, source=ASSUMED,
+                             doc="Logit weight of belonging to a volunteer team.")
+    bridge_rate: float = param(0.2, ge=0, le=1, unit="1/week", source=ASSUMED,
+                               doc="Weekly chance a meeting adds one tie outside the unit.")
+
+
+class Heads(Section):
+    """The leadership chain: grid head → building head → neighbour head."""
+
+    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: leadership chain",
+                          doc="Appoint heads, who invite the households they are responsible for.")
+    party_first: bool = param(True, source=EMPIRICAL, ref="FACTS: party members as core",
+                              doc="Fill head posts from party members first.")
+    invites_per_week: int = param(5, ge=0, le=1000, unit="households/week", source=ASSUMED,
+                                  doc="Households a neighbour head can invite in a week.")
+    beta_invite: float = param(1.0, ge=0, le=10, source=ASSUMED,
+                               doc="Logit weight of a personal invitation this week.")
+    beta_head: float = param(1.5, ge=0, le=10, source=ASSUMED,
+                             doc="Logit weight of holding a head post (duty).")
+    party_invites: int = param(1, ge=0, le=100, unit="households/week", source=ASSUMED,
+                               doc="Neighbours a contributing party member invites per week.")
+    review_every: int = param(8, ge=1, le=104, unit="weeks", source=ASSUMED,
+                              doc="Weeks between reviews that replace inactive heads.")
+
+
+class Couriers(Section):
+    """Couriers (新就业群体): state only in this version."""
+
+    count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 600+ in Nanhu street",
+                       doc="Couriers whose routes cross the simulated units.")
+    route_units: int = param(30, ge=1, le=10000, unit="units", source=ASSUMED,
+                             doc="Units a courier's route crosses.")
+    deliveries_per_week: int = param(300, ge=0, le=10000, source=ASSUMED,
+                                     doc="Deliveries a courier makes in a week.")
+
+
+class Businesses(Section):
+    """Businesses (offices, shops, developers): state only in this version."""
+
+    count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 35 grade-A buildings",
+                       doc="Businesses near the simulated units.")
+    parking_mean: float = param(20, ge=0, le=10000, unit="spaces", source=EMPIRICAL,
+                                ref="FACTS: 80+ spaces shared by one building",
+                                doc="Mean parking spaces an office building could share.")
+    nearby_units: int = param(10, ge=1, le=10000, unit="units", source=ASSUMED,
+                              doc="Units near a business.")
+
+
+SECTIONS: dict[str, type[Section]] = {
+    "structure": Structure,
+    "residents": Residents,
+    "participation": Participation,
+    "size_channels": SizeChannels,
+    "ties": Ties,
+    "recognition": Recognition,
+    "groups": Groups,
+    "heads": Heads,
+    "couriers": Couriers,
+    "businesses": Businesses,
+}
+
+
+class Params(Section):
+    """All model parameters. Build with ``Params.from_dict`` for friendly errors."""
+
+    weeks: int = param(104, ge=1, le=5200, unit="weeks", source=ASSUMED,
+                       doc="Default horizon (one step = one week).")
+    structure: Structure = Structure()
+    residents: Residents = Residents()
+    participation: Participation = Participation()
+    size_channels: SizeChannels = SizeChannels()
+    ties: Ties = Ties()
+    recognition: Recognition = Recognition()
+    groups: Groups = Groups()
+    heads: Heads = Heads()
+    couriers: Couriers = Couriers()
+    businesses: Businesses = Businesses()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None = None) -> Params:
+        """Validate nested overrides; raise ParameterError naming the field on bad input."""
+        data = dict(data or {})
+        _check_keys(data)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as err:
+            raise ParameterError(format_validation_error(err)) from None
+
+    def replace(self, overrides: dict[str, Any]) -> Params:
+        """A copy with nested overrides applied (``{"recognition": {"enabled": True}}``)."""
+        return Params.from_dict(deep_merge(self.model_dump(), overrides))
+
+
+def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``overrides`` into a copy of ``base``, recursing into dicts."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check_keys(data: dict[str, Any]) -> None:
+    """Unknown section or key → error with a 'did you mean' suggestion and the allowed names."""
+    top = set(SECTIONS) | {"weeks"}
+    for key, value in data.items():
+        if key not in top:
+            raise ParameterError(_unknown(key, sorted(top)))
+        if key in SECTIONS:
+            if not isinstance(value, dict):
+                raise ParameterError(f"{key}: expected a table of parameters, got {value!r}")
+            allowed = sorted(SECTIONS[key].model_fields)
+            for sub in value:
+                if sub not in allowed:
+                    raise ParameterError(_unknown(f"{key}.{sub}", allowed, prefix=f"{key}."))
+
+
+def _unknown(name: str, allowed: list[str], prefix: str = "") -> str:
+    leaf = name.removeprefix(prefix)
+    close = difflib.get_close_matches(leaf, allowed, n=1)
+    hint = f" Did you mean '{prefix}{close[0]}'?" if close else ""
+    return f"unknown parameter '{name}'.{hint} Allowed: {', '.join(allowed)}"
+
+
+def field_info(section: str, name: str) -> tuple[str, str]:
+    """(allowed range, description) of a parameter, for error messages and docs."""
+    cls = SECTIONS.get(section, Params)
+    field = cls.model_fields.get(name)
+    if field is None:
+        return "", ""
+    bounds = []
+    for meta in field.metadata:
+        for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if getattr(meta, attr, None) is not None:
+                bounds.append(f"{sym} {getattr(meta, attr)}")
+    return " and ".join(bounds), field.description or ""
+
+
+def format_validation_error(err: ValidationError) -> str:
+    """One line per problem: dotted field, what is wrong, what is allowed, the value given."""
+    lines = []
+    for problem in err.errors():
+        loc = [str(p) for p in problem["loc"] if not isinstance(p, int)]
+        name = ".".join(loc) or "parameters"
+        msg = problem["msg"].removeprefix("Value error, ")
+        allowed = field_info(loc[0], loc[1])[0] if len(loc) >= 2 else ""
+        if len(loc) == 1:
+            allowed = field_info("", loc[0])[0]
+        hint = f" (allowed: {allowed})" if allowed else ""
+        given = problem.get("input")
+        shown = "" if isinstance(given, dict) else f"; got {given!r}"
+        lines.append(f"{name}: {msg}{hint}{shown}")
+    return "invalid parameters:\n  " + "\n  ".join(lines)
