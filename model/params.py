@@ -349,7 +349,7 @@ class Params(Section):
     def from_dict(cls, data: dict[str, Any] | None = None) -> Params:
         """Validate nested overrides; raise ParameterError naming the field on bad input."""
         data = dict(data or {})
-        _check_keys(data)
+        check_keys(data)
         try:
             return cls.model_validate(data)
         except ValidationError as err:
@@ -371,7 +371,7 @@ def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def _check_keys(data: dict[str, Any]) -> None:
+def check_keys(data: dict[str, Any]) -> None:
     """Unknown section or key → error with a 'did you mean' suggestion and the allowed names."""
     top = set(SECTIONS) | {"weeks"}
     for key, value in data.items():

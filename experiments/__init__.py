@@ -1,0 +1,1 @@
+"""Running and analysing Linli: runs, many-seed runs, statistics, output files and the CLI."""
