@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ def run_seeds(params: Params | dict[str, Any] | None, seeds: int | list[int],
     seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
     jobs = [(params, s, weeks) for s in seed_list]
     if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("forkserver")) as pool:
             frames = list(pool.map(_frame_with_seed, jobs))
     else:
         frames = [_frame_with_seed(job) for job in jobs]

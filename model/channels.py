@@ -19,6 +19,22 @@ def visible_share(ch: SizeChannels, size: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, ch.sight_range / others).astype(np.float32)
 
 
+def sight_window(ch: SizeChannels, unit_start: np.ndarray,
+                 unit_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, the slice [lo, hi) of households whose contributions it sees.
+
+    On: the ``sight_range`` nearest households of its own unit (the whole unit if smaller).
+    Off: the ``sight_range`` nearest households along the street, whatever the unit, so how
+    much a household sees no longer depends on its unit's size.
+    """
+    n = len(unit_start)
+    if not ch.visibility:
+        unit_start, unit_end = np.zeros(n, dtype=np.int64), np.full(n, n, dtype=np.int64)
+    width = np.minimum(ch.sight_range + 1, unit_end - unit_start)  # includes oneself
+    lo = np.clip(np.arange(n) - ch.sight_range // 2, unit_start, unit_end - width)
+    return lo, lo + width
+
+
 def acquaintance_limit(ch: SizeChannels, size: np.ndarray) -> np.ndarray:
     """Most unit neighbours a household can know: the unit, capped by ``dunbar_cap``."""
     others = size - 1
@@ -34,11 +50,19 @@ def benefit_share(ch: SizeChannels, size: np.ndarray) -> np.ndarray:
     return (1.0 / size).astype(np.float32)
 
 
-def board_slots(ch: SizeChannels, slots: int, scope_size: np.ndarray) -> np.ndarray:
-    """Names a board lists per scope: fixed, or (switched off) in proportion to scope size."""
+def ranking_scope(ch: SizeChannels, scope_of: np.ndarray, slots: int) -> tuple[np.ndarray,
+                                                                               np.ndarray]:
+    """(scope each household is ranked in, names listed per ranking scope).
+
+    On: each board ranks its own scope and lists ``slots`` names, so the chance of being
+    listed falls as the scope grows. Off: one ranking over everyone with ``slots`` names per
+    ``reference_size`` households; each board shows its own residents who made that list, so
+    the chance no longer depends on the size of the scope.
+    """
     if not ch.recognition_chance:
-        return slots * scope_size / ch.reference_size
-    return np.full(scope_size.shape, float(slots))
+        everyone = np.zeros(len(scope_of), dtype=scope_of.dtype)
+        return everyone, np.array([slots * len(scope_of) / ch.reference_size])
+    return scope_of, np.full(int(scope_of[-1]) + 1, float(slots))
 
 
 def invitation_reach(ch: SizeChannels, invites: float, size: np.ndarray) -> np.ndarray:

@@ -28,11 +28,15 @@ class Sizes:
     benefit_share: np.ndarray
     acquaintance_limit: np.ndarray
     time_cost: np.ndarray  # log(mean budget / own budget)
+    sight_lo: np.ndarray  # households seen: [sight_lo, sight_hi), oneself included
+    sight_hi: np.ndarray
 
     @classmethod
     def build(cls, params: Params, layout: Layout, pop: Population) -> Sizes:
         ch = params.size_channels
         size = layout.unit_size[layout.unit_of].astype(np.int32)
+        unit_start = layout.unit_start[layout.unit_of]
+        sight_lo, sight_hi = channels.sight_window(ch, unit_start, unit_start + size)
         cost = np.log(params.residents.time_budget_mean / np.maximum(pop.time_budget, 0.05))
         return cls(
             size=size,
@@ -42,6 +46,8 @@ class Sizes:
             benefit_share=channels.benefit_share(ch, size),
             acquaintance_limit=channels.acquaintance_limit(ch, size).astype(np.int32),
             time_cost=cost.astype(np.float32),
+            sight_lo=sight_lo,
+            sight_hi=sight_hi,
         )
 
 

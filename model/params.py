@@ -109,7 +109,7 @@ class Residents(Section):
                               doc="Mean civic motivation of ordinary households (Beta).")
     time_budget_mean: float = param(4.0, gt=0, le=40, unit="hours/week", source=ASSUMED,
                                     doc="Mean weekly hours a household could give (gamma).")
-    interests: int = param(6, ge=1, le=50, source=ASSUMED,
+    interests: int = param(10, ge=1, le=50, source=ASSUMED,
                            doc="Number of interest kinds (running, table tennis, dance, ...).")
     share_skilled: float = param(0.02, ge=0, le=1, source=ASSUMED,
                                  ref="FACTS: one marathon runner seeded a club",
@@ -134,7 +134,8 @@ class Participation(Section):
     belief_initial: float = param(0.5, ge=0, le=1, source=EMPIRICAL,
                                   ref="Ledyard 1995: first-round contributions 40–60%",
                                   doc="Belief about others' participation at the launch call.")
-    belief_learning: float = param(0.3, gt=0, le=1, unit="1/week", source=ASSUMED,
+    belief_learning: float = param(0.45, gt=0, le=1, unit="1/week", source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                                    doc="Weight of this week's observation in the belief.")
     cc_slope: float = param(0.8, ge=0, le=1.5, source=EMPIRICAL,
                             ref="Fischbacher & Gächter 2010: CC match below one-to-one",
@@ -143,18 +144,21 @@ class Participation(Section):
                                     doc="Base propensity of a free rider.")
     unconditional_level: float = param(0.8, gt=0, lt=1, source=ASSUMED,
                                        doc="Base propensity of an unconditional contributor.")
-    intercept: float = param(-0.6, ge=-10, le=10, source=CALIBRATED,
-                             ref="weekly participation 10–20% (CASS 2022)",
+    intercept: float = param(-0.2, ge=-10, le=10, source=CALIBRATED,
+                             ref="P2: weekly participation 10–20% (CASS 2022)",
                              doc="Logit intercept shared by all households.")
     beta_civic: float = param(2.0, ge=0, le=10, source=ASSUMED,
                               doc="Logit weight of civic motivation.")
     beta_time_cost: float = param(1.0, ge=0, le=10, source=ASSUMED,
                                   doc="Logit weight of time cost (1 / time budget, scaled).")
-    beta_trust: float = param(1.5, ge=0, le=10, source=ASSUMED,
+    beta_trust: float = param(0.6, ge=0, le=10, source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                               doc="Logit weight of trust/efficacy (centred at 0.5).")
-    beta_social: float = param(1.0, ge=0, le=10, source=ASSUMED,
+    beta_social: float = param(0.5, ge=0, le=10, source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                                doc="Logit weight of being seen by neighbours one knows.")
-    beta_benefit: float = param(3.0, ge=0, le=50, source=ASSUMED,
+    beta_benefit: float = param(1.6, ge=0, le=50, source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                                 doc="Logit weight of one's own share of the unit's benefit.")
     benefit_multiplier: float = param(1.6, gt=0, le=20, source=EMPIRICAL,
                                       ref="Isaac & Walker 1988: group return a (MPCR = a/n)",
@@ -163,7 +167,8 @@ class Participation(Section):
                                           doc="Share of the time budget a full contributor gives.")
     trust_learning: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
                                   doc="Speed at which trust follows the unit's achievement.")
-    achievement_full: float = param(0.5, gt=0, le=1, source=ASSUMED,
+    achievement_full: float = param(0.6, gt=0, le=1, source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                                     doc="Unit participation rate at which trust's target is 1.")
 
 
@@ -196,11 +201,13 @@ class Ties(Section):
     """Acquaintance with unit neighbours (counts, not an explicit network)."""
 
     density_long_term: float = param(0.3, ge=0, le=1, source=ASSUMED,
-                                     doc="Initial share of unit neighbours a long-term resident knows.")
+                                     doc="Initial share of unit neighbours a long-term resident "
+                                         "knows.")
     density_recent: float = param(0.05, ge=0, le=1, source=ASSUMED,
                                   ref="'相见不相识' (FACTS)",
                                   doc="Initial share of unit neighbours a recent arrival knows.")
-    meet_rate: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
+    meet_rate: float = param(0.035, ge=0, le=1, unit="1/week", source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                              doc="Weekly chance a contributor gets to know one more unknown "
                                  "co-contributor's household, per co-contributor.")
     decay_rate: float = param(0.002, ge=0, le=1, unit="1/week", source=ASSUMED,
@@ -215,21 +222,23 @@ class Recognition(Section):
     interval: int = param(4, ge=1, le=104, unit="weeks", source=ASSUMED,
                           doc="Weeks between boards.")
     scope: Literal["unit", "li", "grid", "community"] = param(
-        "grid", source=ASSUMED, doc="Where a board is posted (one per unit, 里, grid or community).")
+        "grid", source=ASSUMED,
+        doc="Where a board is posted (one per unit, 里, grid or community).")
     slots: int = param(5, ge=1, le=1000, source=ASSUMED,
                        doc="Names listed per board (top contributors by hours).")
     thanks: bool = param(True, source=EMPIRICAL, ref="FACTS: 'thanks are posted'",
                          doc="Also post thanks to everyone who contributed in the period.")
-    beta_listed: float = param(1.5, ge=0, le=20, source=ASSUMED,
-                               ref="Milinski, Semmann & Krambeck 2002",
+    beta_listed: float = param(2.0, ge=0, le=20, source=CALIBRATED,
+                               ref="P3; Milinski, Semmann & Krambeck 2002",
                                doc="Logit weight of the expected chance of being listed.")
-    beta_thanks: float = param(0.4, ge=0, le=20, source=ASSUMED,
+    beta_thanks: float = param(0.3, ge=0, le=20, source=CALIBRATED,
+        ref="patterns P2–P3 (ODD §9)",
                                doc="Logit weight of being thanked publicly.")
     glow: float = param(0.8, ge=0, le=20, source=ASSUMED, ref="Rand et al. 2009",
                         doc="Logit boost right after being listed (decays).")
     glow_decay: float = param(0.8, ge=0, le=1, unit="per week", source=ASSUMED,
                               doc="Weekly retention of the listing boost.")
-    habituation: float = param(0.7, ge=0, le=1, source=ASSUMED,
+    habituation: float = param(0.9, ge=0, le=1, source=ASSUMED,
                                doc="Value kept per consecutive listing of the same name.")
 
 
@@ -241,12 +250,15 @@ class Groups(Section):
     seed_leaders: int = param(1, ge=0, le=1000, unit="per community", source=EMPIRICAL,
                               ref="FACTS: one marathon runner",
                               doc="Groups started at week 0 by skilled residents.")
-    founding_rate: float = param(0.002, ge=0, le=1, unit="1/week", source=ASSUMED,
+    founding_rate: float = param(0.0005, ge=0, le=1, unit="1/week", source=ASSUMED,
                                  doc="Weekly chance a skilled resident starts a group.")
     contact_rate: float = param(0.15, ge=0, le=1, unit="1/week", source=CALIBRATED,
                                 ref="FACTS: 300+ members within ~1–2 years",
                                 doc="Weekly chance one member recruits one same-interest "
                                     "non-member of the catchment they meet.")
+    tie_rate: float = param(0.5, ge=0, le=10, unit="1/week", source=ASSUMED,
+                            doc="Weekly joining hazard when every unit neighbour is a known "
+                                "member (scaled by the shares known and members).")
     catchment: Literal["grid", "community"] = param(
         "community", source=EMPIRICAL, ref="FACTS: community-wide running club",
         doc="Level from which a group recruits.")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.params import Params, ParameterError, check_keys, deep_merge
+from model.params import ParameterError, Params, check_keys, deep_merge
 
 BUILTIN_DIR = Path(__file__).parent
 META_KEYS = ("extends", "title", "description")

@@ -101,14 +101,16 @@ def _seed_leaders(model: LinliModel) -> np.ndarray:
 
 def _recruit(model: LinliModel) -> None:
     """Non-members join their catchment's same-interest group: random contacts with members
-    across the catchment, plus members in their own unit whom they know (ODD §7.5)."""
+    across the catchment, plus invitations from members among the unit neighbours they know
+    (shares, not counts, so unit size acts only through the acquaintance channel; ODD §7.5)."""
     g, pop, reg, rng, s = model.params.groups, model.pop, model.groups, model.rng, model.sizes
     cand = reg.active_in_cell[reg.cell_of]
     open_ = (pop.group < 0) & (cand >= 0)
     members = reg.members[np.maximum(cand, 0)]
-    in_unit = _members_in_unit(model)
-    hazard = g.contact_rate * (members / np.maximum(reg.pool[reg.cell_of], 1)
-                               + in_unit * pop.known / s.others_safe)
+    member_share_in_unit = _members_in_unit(model) / s.others_safe
+    known_share = pop.known / s.others_safe
+    hazard = (g.contact_rate * members / np.maximum(reg.pool[reg.cell_of], 1)
+              + g.tie_rate * known_share * member_share_in_unit)
     joins = open_ & (members < g.max_size) & (rng.random(pop.size) < -np.expm1(-hazard))
     joiners = np.flatnonzero(joins)
     if len(joiners) == 0:

@@ -65,29 +65,28 @@ def decide(model: LinliModel, extra: np.ndarray | float) -> None:
 def observe(model: LinliModel, group_rate: np.ndarray | None) -> None:
     """Update history, beliefs, ties and trust from this week's contributions."""
     pop, prm, lay, s = model.pop, model.params.participation, model.layout, model.sizes
-    c = pop.contributed
-    pop.history[:] = (pop.history << 1) | c
+    c = pop.contributed.astype(np.int64)
+    pop.history[:] = (pop.history << 1) | pop.contributed
     pop.weeks_active += c
     pop.total_hours += pop.hours
     pop.period_hours += pop.hours
 
-    unit_contributors = np.bincount(lay.unit_of, weights=c, minlength=lay.units)[lay.unit_of]
-    others_contributing = unit_contributors - c
-    unit_rate = np.where(s.others > 0, others_contributing / s.others_safe, pop.belief)
-    seen_unit = s.others * s.visible_share
+    seen = s.sight_hi - s.sight_lo - 1  # households one can see, oneself excluded
+    running = np.concatenate(([0], np.cumsum(c, dtype=np.int64)))
+    seen_contributing = running[s.sight_hi] - running[s.sight_lo] - c
+    seen_rate = np.where(seen > 0, seen_contributing / np.maximum(seen, 1), pop.belief)
     if group_rate is None:
-        observed = unit_rate
+        observed = seen_rate
     else:  # group-mates are seen too (ODD §7.5)
         seen_group, rate = group_rate
-        weight = seen_unit + seen_group
-        observed = np.where(
-            weight > 0, (unit_rate * seen_unit + rate * seen_group) / np.maximum(weight, 1e-9),
-            pop.belief)
+        weight = seen + seen_group
+        observed = np.where(weight > 0, (seen_rate * seen + rate * seen_group)
+                            / np.maximum(weight, 1), pop.belief)
     pop.belief += (prm.belief_learning * (observed - pop.belief)).astype(np.float32)
 
-    _update_ties(model, others_contributing)
-    achieved = np.minimum(1.0, (unit_contributors / lay.unit_size[lay.unit_of])
-                          / prm.achievement_full)
+    unit_contributors = np.bincount(lay.unit_of, weights=c, minlength=lay.units)[lay.unit_of]
+    _update_ties(model, unit_contributors - c)
+    achieved = np.minimum(1.0, seen_rate / prm.achievement_full)  # what one sees get done
     pop.trust += (prm.trust_learning * (achieved - pop.trust)).astype(np.float32)
 
 
@@ -95,7 +94,7 @@ def _update_ties(model: LinliModel, others_contributing: np.ndarray) -> None:
     """Contributors get to know co-contributors they did not know; ties lapse slowly."""
     pop, t, s, rng = model.pop, model.params.ties, model.sizes, model.rng
     unknown_share = 1.0 - pop.known / s.others_safe
-    chances = np.where(pop.contributed, np.rint(others_contributing * unknown_share), 0)
-    gained = rng.binomial(chances.astype(np.int64), t.meet_rate)
+    met = np.where(pop.contributed, others_contributing, 0).astype(np.int64)
+    gained = rng.binomial(met, np.clip(unknown_share * t.meet_rate, 0, 1))
     lost = rng.binomial(pop.known, t.decay_rate)
     pop.known[:] = np.minimum(pop.known + gained - lost, s.acquaintance_limit)

@@ -6,20 +6,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..channels import board_slots
+from ..channels import ranking_scope
 
 if TYPE_CHECKING:
     from ..core import LinliModel
 
 
 class Board:
-    """The board's state per scope (one board per unit, 里, grid or community)."""
+    """The board's ranking state per ranking scope (ODD §7.4; see channels.ranking_scope)."""
 
     def __init__(self, model: LinliModel) -> None:
         rec, lay = model.params.recognition, model.layout
-        self.scope_of = lay.of(rec.scope)
+        self.scope_of, self.slots = ranking_scope(model.params.size_channels,
+                                                  lay.of(rec.scope), rec.slots)
         scope_size = np.bincount(self.scope_of)
-        self.slots = board_slots(model.params.size_channels, rec.slots, scope_size)
         expected = np.maximum(1.0, model.params.participation.belief_initial * scope_size)
         self.chance = np.minimum(1.0, self.slots / expected).astype(np.float32)
         self.scope_first = np.concatenate(([0], np.cumsum(scope_size)[:-1]))

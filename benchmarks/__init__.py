@@ -1,0 +1,1 @@
+"""Benchmarks: the vectorised Linli model against an idiomatic per-agent Mesa version."""
