@@ -57,7 +57,8 @@ class LinliModel(mesa.Model):
     Args:
         params: a ``Params`` (or a nested dict of overrides); defaults if None.
         rng: seed; the same seed gives identical output.
-        agents: create Mesa agent objects (views) for every household.
+        agents: create a Mesa agent (a view) for every household; couriers and businesses
+            are always created. The run is the same either way.
     """
 
     def __init__(self, params: Params | dict[str, Any] | None = None, rng: int | None = None,
@@ -73,20 +74,17 @@ class LinliModel(mesa.Model):
         self.board = recognition.Board(self)
         self.groups = groups.GroupRegistry(self)
         self._rows: list[dict[str, float]] = []
-        if agents:
-            self._create_agents()
+        self._create_agents(residents=agents)
 
     @property
     def week(self) -> int:
         """Weeks simulated so far (the current week while a step runs)."""
         return self.steps
 
-    def _create_agents(self) -> None:
+    def _create_agents(self, residents: bool) -> None:
+        """Couriers and businesses always (their state is drawn here, so runs with and
+        without resident views are identical); resident views when asked."""
         pop, lay = self.pop, self.layout
-        for index in np.flatnonzero(~pop.party):
-            Resident(self, int(index))
-        for index in np.flatnonzero(pop.party):
-            PartyMember(self, int(index))
         c, b = self.params.couriers, self.params.businesses
         for _ in range(c.count):
             route = np.sort(self.rng.choice(lay.units, size=min(c.route_units, lay.units),
@@ -98,6 +96,11 @@ class LinliModel(mesa.Model):
             nearby = np.arange(start, min(start + b.nearby_units, lay.units))
             parking = float(self.rng.poisson(b.parking_mean)) if kind == "office" else 0.0
             Business(self, kind, nearby, {"parking": parking})
+        if residents:
+            for index in np.flatnonzero(~pop.party):
+                Resident(self, int(index))
+            for index in np.flatnonzero(pop.party):
+                PartyMember(self, int(index))
 
     def step(self) -> None:
         """One week, in the order of ODD §3 (process overview and scheduling)."""

@@ -31,9 +31,19 @@ def param(default: Any, *, source: str, doc: str, unit: str = "-", ref: str = ""
 
 
 class Section(BaseModel):
-    """Base for one group of parameters: unknown keys and NaN/inf are errors."""
+    """Base for one group of parameters: unknown keys, NaN/inf and loose types are errors.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    Strict: "3000" or true is not a number, 1 is not a boolean; lists become tuples.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_as_tuples(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return data
 
 
 class Structure(Section):
@@ -63,7 +73,7 @@ class Structure(Section):
     @model_validator(mode="before")
     @classmethod
     def _unit_size_as_range(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("unit_size"), int | float):
+        if isinstance(data, dict) and isinstance(data.get("unit_size"), int):
             data = {**data, "unit_size": (data["unit_size"], data["unit_size"])}
         return data
 
@@ -74,11 +84,14 @@ class Structure(Section):
             raise ValueError(
                 f"structure.unit_size must be a size >= 1 or a range [lo, hi] with 1 <= lo <= hi "
                 f"(got {list(self.unit_size)})")
-        if hi > self.households:
+        if self.ladder is None and hi > self.households:
             raise ValueError(f"structure.unit_size ({hi}) cannot exceed structure.households "
                              f"({self.households})")
         if self.ladder is not None and min(self.ladder) < 1:
             raise ValueError(f"structure.ladder entries must be >= 1 (got {list(self.ladder)})")
+        if self.ladder is not None and self.ladder[0] > self.households:
+            raise ValueError(f"structure.ladder[0] ({self.ladder[0]} households per unit) cannot "
+                             f"exceed structure.households ({self.households})")
         return self
 
 

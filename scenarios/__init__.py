@@ -48,7 +48,7 @@ def builtin_names() -> list[str]:
 def find(name_or_path: str | Path) -> Path:
     """A built-in scenario name or a path to a .toml file → the file's path."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists():
+    if candidate.suffix == ".toml" or candidate.is_file():
         if not candidate.is_file():
             raise ScenarioError(f"scenario file not found: {candidate}")
         return candidate

@@ -109,14 +109,7 @@ def test_same_seed_same_frame_different_seed_different_frame(name):
     assert not frames[0].equals(frames[2])
 
 
-@pytest.mark.parametrize("name", [
-    "small-units",
-    pytest.param("wuchang-2023", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: LinliModel._create_agents draws courier routes and business kinds from "
-        "model.rng, so with couriers/businesses > 0 the same seed gives a different run "
-        "with agents=True (the default) than with agents=False (what the CLI and "
-        "experiments.runner use)"))),
-])
+@pytest.mark.parametrize("name", ["small-units", "wuchang-2023"])
 def test_agent_views_do_not_change_the_run(name):
     with_agents, without = scenario_model(name, 3), scenario_model(name, 3, agents=False)
     with_agents.run_for(10)

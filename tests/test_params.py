@@ -204,3 +204,24 @@ def test_replace_validates():
         base.replace({"structure": {"households": 0}})
     with pytest.raises(ParameterError, match="sum to 1"):
         base.replace({"residents": {"share_free_rider": 0.9}})
+
+
+@pytest.mark.parametrize(("section", "name", "value"), [
+    ("structure", "households", "3000"),
+    ("participation", "intercept", "0.5"),
+    ("participation", "intercept", True),
+    ("recognition", "enabled", 1),
+    ("recognition", "enabled", "yes"),
+])
+def test_loose_types_are_rejected(section, name, value):
+    msg = assert_friendly(error_of({section: {name: value}}))
+    assert f"{section}" in msg and name in msg
+    assert repr(value) in msg
+
+
+def test_ladder_ignores_unit_size_but_checks_its_own_unit():
+    p = Params.from_dict({"structure": {"households": 200, "unit_size": [100, 500],
+                                        "ladder": [5, 5, 4, 5]}})
+    assert p.structure.ladder == (5, 5, 4, 5)
+    msg = assert_friendly(error_of({"structure": {"households": 5, "ladder": [6, 5, 4, 5]}}))
+    assert "structure.ladder" in msg

@@ -183,10 +183,6 @@ def test_unknown_name_without_close_match():
     assert "baseline" in msg
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: scenarios.find treats any existing path as a file path, so a directory in the "
-    "working directory named like a built-in scenario (e.g. an output directory "
-    "'baseline/') shadows it: load('baseline') raises 'scenario file not found: baseline'"))
 def test_directory_in_cwd_does_not_shadow_builtin(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "baseline").mkdir()
