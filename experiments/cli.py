@@ -24,15 +24,18 @@ app.add_typer(scenarios_app, name="scenarios")
 console = Console()
 err_console = Console(stderr=True)
 
-SUMMARY_COLUMNS = {
-    "participation_rate": "weekly participation",
-    "core_volunteers": "core volunteers",
-    "ever_participated": "ever took part",
-    "tie_density": "neighbours known",
+SUMMARY_COLUMNS = {  # column → short heading (the legend below the table explains them)
+    "participation_rate": "weekly",
+    "core_volunteers": "core",
+    "ever_participated": "ever",
+    "tie_density": "ties",
     "trust": "trust",
-    "group_members": "group members",
-    "neighbour_head_coverage": "head coverage",
+    "group_members": "members",
+    "neighbour_head_coverage": "heads",
 }
+LEGEND = ("weekly: households that took part this week; core: took part in 6 of the last 8 "
+          "weeks; ever: took part at least once; ties: share of unit neighbours known; "
+          "members: interest-group members; heads: households whose unit has a head.")
 
 
 def _fail(message: str) -> None:
@@ -81,16 +84,17 @@ def run(
         "versions": output.versions(),
     }
     output.write_json(out / "manifest.json", manifest)
-    _print_summary(sc, model, seconds)
+    _print_summary(sc, model, seed, seconds)
     console.print(f"written: {', '.join(str(p) for p in [*written, units, out / 'manifest.json'])}")
 
 
-def _print_summary(sc: scenario_lib.Scenario, model: LinliModel, seconds: float) -> None:
+def _print_summary(sc: scenario_lib.Scenario, model: LinliModel, seed: int,
+                   seconds: float) -> None:
     frame, lay = model.frame, model.layout
     console.print(f"[bold]{sc.text('title', 'en')}[/] / {sc.text('title', 'zh')}")
     console.print(f"{lay.households:,} households in {lay.units:,} units "
                   f"(mean {lay.households / lay.units:.1f} households), "
-                  f"{model.week} weeks, seed {model._seed}, {seconds:.2f} s")
+                  f"{model.week} weeks, seed {seed}, {seconds:.2f} s")
     weeks = [w for w in (1, 13, 26, 52, 104) if w <= model.week]
     if model.week not in weeks:
         weeks.append(model.week)
@@ -103,6 +107,7 @@ def _print_summary(sc: scenario_lib.Scenario, model: LinliModel, seconds: float)
             cells.append(f"{int(v):,}" if col == "group_members" else f"{100 * v:.1f}%")
         table.add_row(str(w), *cells)
     console.print(table)
+    console.print(LEGEND, style="dim")
 
 
 @scenarios_app.callback()

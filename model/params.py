@@ -278,7 +278,7 @@ class Groups(Section):
     max_size: int = param(400, ge=3, le=100000, source=ASSUMED, doc="Largest group.")
     min_size: int = param(3, ge=1, le=100, source=ASSUMED,
                           doc="A group with fewer members dissolves (after the grace period).")
-    grace_weeks: int = param(8, ge=0, le=1000, unit="weeks", source=ASSUMED,
+    grace_weeks: int = param(26, ge=0, le=1000, unit="weeks", source=ASSUMED,
                              doc="Weeks a new group has to reach `min_size`.")
     quit_rate: float = param(0.01, ge=0, le=1, unit="1/week", source=ASSUMED,
                              doc="Weekly chance a member leaves.")
