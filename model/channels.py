@@ -1,7 +1,8 @@
 """The five channels through which unit size acts (ODD §7.2). Nothing else reads unit size.
 
 Each function takes the sizes of the groups concerned and returns the size-dependent quantity.
-A channel switched off uses ``reference_size`` (or no cap) instead, so its effect vanishes.
+A channel switched off replaces it by something that does not depend on unit size (each
+docstring says what), so its effect vanishes.
 """
 
 from __future__ import annotations
@@ -65,7 +66,12 @@ def ranking_scope(ch: SizeChannels, scope_of: np.ndarray, slots: int) -> tuple[n
     return scope_of, np.full(int(scope_of[-1]) + 1, float(slots))
 
 
-def invitation_reach(ch: SizeChannels, invites: float, size: np.ndarray) -> np.ndarray:
-    """Chance that one inviter's ``invites`` per week reach a given household of the unit."""
-    others = np.maximum(size - 1, 1) if ch.head_span else np.full(size.shape, ch.reference_size - 1)
-    return np.minimum(1.0, invites / others).astype(np.float32)
+def head_posts(ch: SizeChannels, unit_size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Neighbour-head posts per unit: one per unit, so the share of households holding a post
+    (and receiving a head's invitations) falls with unit size. Off: one post per
+    ``reference_size`` households, stochastically rounded, so that share no longer depends
+    on unit size."""
+    if ch.head_span:
+        return np.ones(unit_size.shape, dtype=np.int64)
+    expected = unit_size / ch.reference_size
+    return np.floor(expected + rng.random(unit_size.shape)).astype(np.int64)

@@ -71,6 +71,8 @@ class LinliModel(mesa.Model):
         self.pop = init_population(params, self.layout, self.rng)
         self.sizes = Sizes.build(params, self.layout, self.pop)
         self.pop.known[:] = np.minimum(self.pop.known, self.sizes.acquaintance_limit)
+        self.head_posts = channels.head_posts(params.size_channels, self.layout.unit_size,
+                                              self.rng)
         self.board = recognition.Board(self)
         self.groups = groups.GroupRegistry(self)
         self._rows: list[dict[str, float]] = []

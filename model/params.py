@@ -108,13 +108,14 @@ class Residents(Section):
                               ref="Fischbacher, Gächter & Fehr 2001",
                               doc="Share of hump-shaped contributors.")
     share_unconditional: float = param(0.06, ge=0, le=1, source=EMPIRICAL,
-                                       ref="Fischbacher, Gächter & Fehr 2001 (the rest)",
+                                       ref="Fischbacher, Gächter & Fehr 2001 (their 6% 'other' patterns, "
+                                           "here taken as unconditional)",
                                        doc="Share of unconditional contributors.")
     share_recent_arrivals: float = param(0.5, ge=0, le=1, source=ASSUMED,
                                          ref="Bairuijing 80% from outside Wuhan (an upper case)",
                                          doc="Share of households that arrived recently.")
     share_party: float = param(0.10, ge=0, le=1, source=ASSUMED,
-                               ref="~7% of Chinese adults are party members",
+                               ref="98 million members, ~8.5% of Chinese adults (2022)",
                                doc="Share of households with a party member.")
     civic_party_bonus: float = param(0.35, ge=0, le=1, source=ASSUMED,
                                      doc="Extra civic motivation of party-member households.")
@@ -163,7 +164,7 @@ class Participation(Section):
     beta_civic: float = param(2.0, ge=0, le=10, source=ASSUMED,
                               doc="Logit weight of civic motivation.")
     beta_time_cost: float = param(1.0, ge=0, le=10, source=ASSUMED,
-                                  doc="Logit weight of time cost (1 / time budget, scaled).")
+                                  doc="Logit weight of time cost, ln(mean budget / own budget).")
     beta_trust: float = param(0.6, ge=0, le=10, source=CALIBRATED,
         ref="patterns P2–P3 (ODD §9)",
                               doc="Logit weight of trust/efficacy (centred at 0.5).")
@@ -179,10 +180,10 @@ class Participation(Section):
     hours_per_contribution: float = param(0.5, gt=0, le=1, source=ASSUMED,
                                           doc="Share of the time budget a full contributor gives.")
     trust_learning: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
-                                  doc="Speed at which trust follows the unit's achievement.")
+                                  doc="Speed at which trust follows what one sees get done.")
     achievement_full: float = param(0.6, gt=0, le=1, source=CALIBRATED,
         ref="patterns P2–P3 (ODD §9)",
-                                    doc="Unit participation rate at which trust's target is 1.")
+                                    doc="Participation seen around one at which trust's target is 1.")
 
 
 class SizeChannels(Section):
@@ -260,9 +261,9 @@ class Groups(Section):
 
     enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: running club grew to 300+",
                           doc="Interest groups form and grow.")
-    seed_leaders: int = param(1, ge=0, le=1000, unit="per community", source=EMPIRICAL,
+    seed_leaders: int = param(1, ge=0, le=1000, unit="per catchment", source=EMPIRICAL,
                               ref="FACTS: one marathon runner",
-                              doc="Groups started at week 0 by skilled residents.")
+                              doc="Groups started in week 1 by skilled residents, per catchment.")
     founding_rate: float = param(0.0005, ge=0, le=1, unit="1/week", source=ASSUMED,
                                  doc="Weekly chance a skilled resident starts a group.")
     contact_rate: float = param(0.15, ge=0, le=1, unit="1/week", source=CALIBRATED,
@@ -284,7 +285,7 @@ class Groups(Section):
                              doc="Weekly chance a member leaves.")
     fee: float = param(0.0, ge=0, le=100, unit="yuan/day", source=EMPIRICAL,
                        ref="FACTS: table tennis 1 yuan/person/day",
-                       doc="Member fee (raises quitting, funds the group's space).")
+                       doc="Member fee; raises quitting (what it funds comes with shared spaces).")
     fee_quit: float = param(0.01, ge=0, le=1, source=ASSUMED,
                             doc="Extra weekly quit chance per yuan/day of fee.")
     beta_member: float = param(0.8, ge=0, le=10, source=ASSUMED,

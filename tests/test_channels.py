@@ -155,26 +155,26 @@ def test_sight_window_off_ignores_units():
     assert lo.min() == 0 and hi.max() == 165
 
 
-# --- head span (invitation reach) -------------------------------------------------------------
+# --- head span (posts per unit) ---------------------------------------------------------------
 
-@pytest.mark.parametrize("invites", [0, 1, 5, 50])
-def test_invitation_reach_on(invites):
-    sizes = np.array([1, 2, 5, 6, 11, 100])
-    reach = channels.invitation_reach(on(), invites, sizes)
-    expected = np.minimum(1.0, invites / np.maximum(sizes - 1, 1))
-    assert reach.tolist() == pytest.approx(expected.tolist())
-    assert np.all((reach >= 0) & (reach <= 1))
+def test_head_posts_on_one_per_unit():
+    posts = channels.head_posts(on(), np.array([1, 5, 100, 500]), np.random.default_rng(0))
+    assert posts.tolist() == [1, 1, 1, 1]
+    # so the share of households holding a post falls with unit size
+    assert (posts / np.array([1, 5, 100, 500])).tolist() == [1, 0.2, 0.01, 0.002]
 
 
-def test_invitation_reach_on_depends_on_size():
-    reach = channels.invitation_reach(on(), 5, SIZES)
-    assert reach.tolist() == pytest.approx([1.0, 5 / 99])
-
-
-@pytest.mark.parametrize("reference", [2, 15, 101])
-def test_invitation_reach_off_uses_reference_size(reference):
-    reach = channels.invitation_reach(off(reference_size=reference), 5, SIZES)
-    assert reach.tolist() == pytest.approx([min(1.0, 5 / (reference - 1))] * 2)
+@pytest.mark.parametrize("reference", [2, 15, 40])
+def test_head_posts_off_in_proportion_to_size(reference):
+    rng = np.random.default_rng(1)
+    sizes = np.array([5, 100])
+    draws = np.array([channels.head_posts(off(reference_size=reference), sizes, rng)
+                      for _ in range(4000)])
+    share = draws.mean(axis=0) / sizes  # posts per household, in expectation
+    assert share == pytest.approx([1 / reference] * 2, rel=0.05)
+    # stochastic rounding: each unit gets floor or ceil of size / reference
+    for col, size in enumerate(sizes):
+        assert set(np.unique(draws[:, col])) <= {size // reference, size // reference + 1}
 
 
 # --- every channel: off means no dependence on size -------------------------------------------
@@ -188,7 +188,7 @@ def _size_dependent_values(ch: SizeChannels) -> dict[str, np.ndarray]:
         "acquaintance_cap": channels.acquaintance_limit(ch, SIZES) / others,
         "benefit_share": channels.benefit_share(ch, SIZES),
         "recognition_chance": listing_chance(ch, scopes(*SIZES), 5)[[0, -1]],
-        "head_span": channels.invitation_reach(ch, 5, SIZES),
+        "head_span": channels.head_posts(ch, SIZES * 60, np.random.default_rng(0)) / (SIZES * 60),
     }
 
 

@@ -89,12 +89,12 @@ def _found(model: LinliModel) -> None:
 
 
 def _seed_leaders(model: LinliModel) -> np.ndarray:
-    """``seed_leaders`` per community, skilled residents first (random order)."""
-    pop, lay, rng = model.pop, model.layout, model.rng
+    """``seed_leaders`` per catchment, skilled residents first (random order)."""
+    pop, rng, catchment_of = model.pop, model.rng, model.groups.catchment_of
     key = rng.random(pop.size) - pop.skilled  # skilled first
-    order = np.lexsort((key, lay.community_of))
-    community = lay.community_of[order]
-    first = np.searchsorted(community, community)  # start of each community in order
+    order = np.lexsort((key, catchment_of))
+    catchment = catchment_of[order]
+    first = np.searchsorted(catchment, catchment)  # start of each catchment in order
     rank = np.arange(pop.size) - first
     return order[rank < model.params.groups.seed_leaders]
 

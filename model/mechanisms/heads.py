@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..channels import invitation_reach
 from ..population import HeadRank
 
 if TYPE_CHECKING:
@@ -36,43 +35,47 @@ def step(model: LinliModel) -> None:
 def appoint(model: LinliModel) -> None:
     """Dismiss heads inactive for eight weeks; fill empty posts level by level."""
     h, pop, lay = model.params.heads, model.pop, model.layout
-    if model.week > 8:
-        pop.head[(pop.head > 0) & (pop.history == 0)] = HeadRank.NONE
+    inactive = (pop.history == 0) if model.week > 8 else np.zeros(pop.size, dtype=bool)
+    pop.head[(pop.head > 0) & inactive] = HeadRank.NONE
     score = (recent_weeks(pop.history) / 8.0 + pop.civic
              + 1e-3 * model.rng.random(pop.size)).astype(np.float64)
     if h.party_first:
         score += 2.0 * pop.party
-    eligible = np.ones(pop.size, dtype=bool)
+    eligible = ~inactive  # nobody inactive for eight weeks is (re)appointed
     for rank, level in ((HeadRank.NEIGHBOUR, "unit"), (HeadRank.BUILDING, "li"),
                         (HeadRank.GRID, "grid")):
-        _fill(pop.head, lay.of(level), score, eligible, rank)
+        group_of = lay.of(level)
+        posts = model.head_posts if rank == HeadRank.NEIGHBOUR else np.ones(
+            int(group_of[-1]) + 1, dtype=np.int64)
+        _fill(pop.head, group_of, score, eligible, rank, posts)
         eligible = pop.head >= rank  # the next level up is chosen among these heads
 
 
 def _fill(head: np.ndarray, group_of: np.ndarray, score: np.ndarray, eligible: np.ndarray,
-          rank: int) -> None:
-    """In each group without a holder of ``rank`` (or above), promote the best eligible."""
-    groups = int(group_of[-1]) + 1
-    held = np.bincount(group_of, weights=head >= rank, minlength=groups) > 0
-    candidates = np.flatnonzero(eligible & ~held[group_of])
+          rank: int, posts: np.ndarray) -> None:
+    """Fill each group's empty posts of ``rank`` with its best-scoring eligible households."""
+    held = np.bincount(group_of, weights=head >= rank, minlength=len(posts)).astype(np.int64)
+    room = posts - held
+    candidates = np.flatnonzero(eligible & (head < rank) & (room[group_of] > 0))
     if len(candidates) == 0:
         return
-    order = candidates[np.lexsort((score[candidates], group_of[candidates]))]
-    last = np.concatenate((np.diff(group_of[order]) != 0, [True]))  # best of each group
-    head[order[last]] = rank
+    order = candidates[np.lexsort((-score[candidates], group_of[candidates]))]  # best first
+    groups = group_of[order]
+    place = np.arange(len(order)) - np.searchsorted(groups, groups)  # 0 = best in its group
+    head[order[place < room[groups]]] = rank
 
 
 def _invite(model: LinliModel) -> None:
     h, pop, lay, s, rng = model.params.heads, model.pop, model.layout, model.sizes, model.rng
-    units = lay.units
-    has_head = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=units) > 0
-    p_head = np.where(has_head[lay.unit_of] & (pop.head == 0),
-                      invitation_reach(model.params.size_channels, h.invites_per_week,
-                                       s.size), 0.0)
-    inviters = np.bincount(lay.unit_of, weights=pop.party & pop.contributed, minlength=units)
-    reach = invitation_reach(model.params.size_channels, h.party_invites, s.size)
-    p_party = 1.0 - (1.0 - reach) ** (inviters[lay.unit_of] - (pop.party & pop.contributed))
-    p = 1.0 - (1.0 - p_head) * (1.0 - p_party)
+    # Every inviter spreads its invitations over its unit neighbours. How many heads a unit has
+    # is the head_span channel (model.head_posts); the number of contributing party members
+    # grows with the unit, so party invitations are not a size channel.
+    heads_here = _per_unit_others(lay.unit_of, pop.head > 0, lay.units)
+    inviting = pop.party & pop.contributed
+    party_here = _per_unit_others(lay.unit_of, inviting, lay.units)
+    p_head = 1.0 - (1.0 - np.minimum(1.0, h.invites_per_week / s.others_safe)) ** heads_here
+    p_party = 1.0 - (1.0 - np.minimum(1.0, h.party_invites / s.others_safe)) ** party_here
+    p = np.where(pop.head > 0, p_party, 1.0 - (1.0 - p_head) * (1.0 - p_party))
     pop.invited[:] = rng.random(pop.size) < p
     # the chain: a building head keeps the neighbour heads of its 里 going, a grid head its
     # building heads
@@ -80,6 +83,11 @@ def _invite(model: LinliModel) -> None:
         ids = lay.of(level)
         above = np.bincount(ids, weights=pop.head > rank, minlength=int(ids[-1]) + 1) > 0
         pop.invited |= (pop.head == rank) & above[ids]
+
+
+def _per_unit_others(unit_of: np.ndarray, mask: np.ndarray, units: int) -> np.ndarray:
+    """Per household: how many *other* households of its unit have ``mask`` set."""
+    return np.bincount(unit_of, weights=mask, minlength=units)[unit_of] - mask
 
 
 def coverage(model: LinliModel) -> float:
