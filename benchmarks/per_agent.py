@@ -13,9 +13,9 @@ different random streams (stdlib ``random`` here, numpy there), so runs agree in
 not draw for draw. ``rule_check`` compares the two rules on equal state and equal draws.
 
 Each week, ``shuffle_do("step")`` lets every household decide; then the street's running
-count of contributors is taken once and every unit ``advance``\ s its households, each reading
-how many of the households in its sight window contributed in O(1) rather than looping over
-them (a favour to this version).
+count of contributors is taken once and each unit's ``advance`` updates its households; each
+reads how many households in its sight window contributed in O(1) rather than looping over
+them (a favour to this version). Tie counts are drawn with ``random.binomialvariate``.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def rule_check(params: Params, seed: int = 0) -> dict[str, float]:
 
     Both models start from ``seed``; the utilities are compared, then this version is given
     the vectorised model's first-week contributors and hours, and belief, trust and history
-    are compared after one ``observe``. Tie counts use their own random draws and are not.
+    are compared after one ``observe`` (tie counts use separate random draws, so not them).
     """
     from model.core import LinliModel
     from model.mechanisms import participation

@@ -108,8 +108,8 @@ class Residents(Section):
                               ref="Fischbacher, Gächter & Fehr 2001",
                               doc="Share of hump-shaped contributors.")
     share_unconditional: float = param(0.06, ge=0, le=1, source=EMPIRICAL,
-                                       ref="Fischbacher, Gächter & Fehr 2001 (their 6% 'other' patterns, "
-                                           "here taken as unconditional)",
+                                       ref="Fischbacher, Gächter & Fehr 2001: their 6% "
+                                           "'other' patterns, taken as unconditional",
                                        doc="Share of unconditional contributors.")
     share_recent_arrivals: float = param(0.5, ge=0, le=1, source=ASSUMED,
                                          ref="Bairuijing 80% from outside Wuhan (an upper case)",
@@ -183,7 +183,8 @@ class Participation(Section):
                                   doc="Speed at which trust follows what one sees get done.")
     achievement_full: float = param(0.6, gt=0, le=1, source=CALIBRATED,
         ref="patterns P2–P3 (ODD §9)",
-                                    doc="Participation seen around one at which trust's target is 1.")
+                                    doc="Participation seen around one at which trust's "
+                                        "target is 1.")
 
 
 class SizeChannels(Section):
