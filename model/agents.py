@@ -85,25 +85,65 @@ class PartyMember(Resident):
 
 
 class Courier(mesa.Agent):
-    """A delivery rider whose route crosses many units (behaviour arrives with issue 3)."""
+    """A delivery rider whose route crosses many units; a view over ``model.couriers``."""
 
-    def __init__(self, model: LinliModel, route: np.ndarray, deliveries_per_week: int) -> None:
+    model: LinliModel
+
+    def __init__(self, model: LinliModel, index: int) -> None:
         super().__init__(model)
-        self.route = route  # unit ids crossed each week
-        self.deliveries_per_week = deliveries_per_week
-        self.attachment = 0.0  # attachment to the community, 0–1
-        self.reports = 0  # problems reported so far
+        self.index = index
+
+    @property
+    def route(self) -> np.ndarray:
+        return self.model.couriers.route(self.index)
+
+    @property
+    def attachment(self) -> float:
+        return float(self.model.couriers.attachment[self.index])
+
+    @property
+    def near_station(self) -> bool:
+        return bool(self.model.couriers.near_station[self.index])
+
+    @property
+    def reports(self) -> int:
+        return int(self.model.couriers.reports[self.index])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.model.couriers.active[self.index])
 
 
 class Business(mesa.Agent):
-    """An office building, shop or developer near some units (behaviour arrives with issue 3)."""
+    """An office building, shop or developer near some units; a view over
+    ``model.businesses``."""
 
-    KINDS = ("office", "shop", "developer")
+    model: LinliModel
 
-    def __init__(self, model: LinliModel, kind: str, nearby_units: np.ndarray,
-                 resources: dict[str, float]) -> None:
+    def __init__(self, model: LinliModel, index: int) -> None:
         super().__init__(model)
-        self.kind = kind
-        self.nearby_units = nearby_units
-        self.resources = resources  # parking spaces, rooms, canteen seats, money
-        self.partnership = 0.0  # strength of the partnership with the community, 0–1
+        self.index = index
+
+    @property
+    def kind(self) -> str:
+        from .mechanisms.businesses import KINDS
+
+        return KINDS[int(self.model.businesses.kind[self.index])]
+
+    @property
+    def nearby_units(self) -> np.ndarray:
+        return self.model.businesses.nearby(self.index)
+
+    @property
+    def resources(self) -> dict[str, float]:
+        state = self.model.businesses
+        return {"parking": float(state.parking[self.index]),
+                "room": float(state.room[self.index])}
+
+    @property
+    def partnership(self) -> float:
+        return float(self.model.businesses.partnership[self.index])
+
+    @property
+    def sharing(self) -> bool:
+        return bool(self.model.businesses.sharing[self.index])

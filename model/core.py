@@ -11,7 +11,17 @@ import pandas as pd
 
 from . import channels, metrics
 from .agents import Business, Courier, PartyMember, Resident
-from .mechanisms import groups, heads, participation, recognition
+from .mechanisms import (
+    businesses,
+    commons,
+    councils,
+    couriers,
+    groups,
+    heads,
+    participation,
+    problems,
+    recognition,
+)
 from .params import Params
 from .population import Population, init_population
 from .structure import Layout, build_layout
@@ -75,6 +85,11 @@ class LinliModel(mesa.Model):
                                               self.rng)
         self.board = recognition.Board(self)
         self.groups = groups.GroupRegistry(self)
+        self.problems = problems.ProblemBook(self)
+        self.couriers = couriers.CourierState(self)
+        self.businesses = businesses.BusinessState(self)
+        self.spaces = commons.SpaceState(self)
+        self.councils = councils.CouncilState()
         self._rows: list[dict[str, float]] = []
         self._create_agents(residents=agents)
 
@@ -84,21 +99,14 @@ class LinliModel(mesa.Model):
         return self.steps
 
     def _create_agents(self, residents: bool) -> None:
-        """Couriers and businesses always (their state is drawn here, so runs with and
-        without resident views are identical); resident views when asked."""
-        pop, lay = self.pop, self.layout
-        c, b = self.params.couriers, self.params.businesses
-        for _ in range(c.count):
-            route = np.sort(self.rng.choice(lay.units, size=min(c.route_units, lay.units),
-                                            replace=False))
-            Courier(self, route, c.deliveries_per_week)
-        for _ in range(b.count):
-            kind = Business.KINDS[int(self.rng.integers(len(Business.KINDS)))]
-            start = int(self.rng.integers(lay.units))
-            nearby = np.arange(start, min(start + b.nearby_units, lay.units))
-            parking = float(self.rng.poisson(b.parking_mean)) if kind == "office" else 0.0
-            Business(self, kind, nearby, {"parking": parking})
+        """Courier and Business views always (few); resident views when asked. Creating
+        agents draws no random numbers, so runs with and without views are identical."""
+        for index in range(len(self.couriers)):
+            Courier(self, index)
+        for index in range(len(self.businesses)):
+            Business(self, index)
         if residents:
+            pop = self.pop
             for index in np.flatnonzero(~pop.party):
                 Resident(self, int(index))
             for index in np.flatnonzero(pop.party):
@@ -108,16 +116,23 @@ class LinliModel(mesa.Model):
         """One week, in the order of ODD §3 (process overview and scheduling)."""
         heads.step(self)  # appoint heads; heads and party members invite
         groups.step(self)  # found, recruit, quit, dissolve, meet
+        couriers.step(self)  # attachment to stations; couriers join activities
+        commons.assign(self)  # the duty roster puts volunteers on duty
         extra = (recognition.utility_term(self) + groups.utility_term(self)
-                 + heads.utility_term(self))
+                 + heads.utility_term(self) + problems.utility_term(self)
+                 + commons.utility_term(self) + businesses.utility_term(self))
         participation.decide(self, extra)  # who contributes, and how many hours
         participation.observe(self, groups.observed_rate(self))  # beliefs, ties, trust
+        commons.step(self)  # upkeep and the quality of shared spaces
+        problems.step(self)  # problems arise, are reported and fixed
+        businesses.step(self)  # partnerships grow; parking and rooms are shared
+        councils.step(self)  # councils vote when due
         recognition.step(self)  # post the board when due
         self._rows.append(metrics.collect(self))
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The weekly outputs so far, one row per week (ODD §7.8)."""
+        """The weekly outputs so far, one row per week (ODD §7.13)."""
         return pd.DataFrame(self._rows)
 
     def unit_summary(self) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Weekly reporters (ODD §7.8): one row per week, and per-unit summaries on request."""
+"""Weekly reporters (ODD §7.13): one row per week, and per-unit summaries on request."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .mechanisms import heads
+from .mechanisms import commons, heads, problems
 
 if TYPE_CHECKING:
     from .core import LinliModel
@@ -29,7 +29,7 @@ def _rate(mask: np.ndarray, of: np.ndarray) -> float:
 
 
 def collect(model: LinliModel) -> dict[str, float]:
-    """The week's row; column meanings are in ODD §7.8."""
+    """The week's row; column meanings are in ODD §7.13."""
     pop, s = model.pop, model.sizes
     c = pop.contributed
     member = pop.group >= 0
@@ -57,7 +57,53 @@ def collect(model: LinliModel) -> dict[str, float]:
         "participation_gini": gini(pop.weeks_active),
         "board_listed": int(model.board.listed.sum()),
         "board_thanked": int(model.board.thanked.sum()),
+        **co_governance(model),
     }
+
+
+def co_governance(model: LinliModel) -> dict[str, float]:
+    """Problems, couriers, businesses, shared spaces, councils, and the five co-s (ODD §7.12).
+
+    A mechanism switched off leaves its columns at 0 (``mean_weeks_to_fix``: NaN).
+    """
+    p, book, cou, biz = model.params, model.problems, model.couriers, model.businesses
+    week = book.week if p.problems.enabled else {}
+    totals = book.totals
+    reported_share = totals["reported"] / totals["arisen"] if totals["arisen"] else 0.0
+    satisfaction = problems.satisfaction(model) * (
+        1.0 if not p.commons.enabled else 0.5 + 0.5 * commons.quality_of(model))
+    participation_rate = float(model.pop.contributed.mean())
+    partnerships = float(biz.sharing.mean()) if len(biz) else 0.0
+    row = {
+        "problems_arisen": week.get("arisen", 0),
+        "problems_open": len(book) if p.problems.enabled else 0,
+        "problems_reported": week.get("reported", 0),
+        "reported_by_couriers": week.get("reported_by_couriers", 0),
+        "problems_fixed": week.get("fixed", 0),
+        "mean_weeks_to_fix": problems.mean_weeks_to_fix(book),
+        "share_reported": reported_share,
+        "courier_report_share": (totals["by_couriers"] / totals["reported"]
+                                 if totals["reported"] else 0.0),
+        "courier_reporters": int((cou.reports > 0).sum()),
+        "couriers_active": int(cou.active.sum()),
+        "partnerships_active": int(biz.sharing.sum()),
+        "parking_shared": int(biz.parking[biz.sharing].sum()),
+        "rooms_shared": int((biz.sharing & biz.room).sum()),
+        "space_quality": float(model.spaces.quality.mean()) if p.commons.enabled else 0.0,
+        "duty_turns": model.spaces.turns,
+        "duty_turns_kept": model.spaces.kept,
+        "council_turnout": model.councils.turnout,
+        "satisfaction": float(np.mean(satisfaction)),
+    }
+    any_problems_or_spaces = p.problems.enabled or p.commons.enabled
+    row.update({
+        "co_plan": model.councils.turnout,
+        "co_build": (participation_rate + partnerships) / 2 if len(biz) else participation_rate,
+        "co_manage": row["space_quality"],
+        "co_evaluate": reported_share,
+        "co_share": row["satisfaction"] if any_problems_or_spaces else 0.0,
+    })
+    return row
 
 
 def unit_summary(model: LinliModel) -> pd.DataFrame:

@@ -319,8 +319,58 @@ class Heads(Section):
                               doc="Weeks between reviews that replace inactive heads.")
 
 
+class Problems(Section):
+    """Problems in units and their reporting through the "Wuhan micro-neighbourhood" app."""
+
+    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: courier reported a manhole",
+                          doc="Problems arise, are noticed, reported and fixed.")
+    rate_safety: float = param(0.0005, ge=0, le=1, unit="per household-week", source=ASSUMED,
+                               doc="New safety hazards (a missing manhole cover).")
+    rate_environment: float = param(0.003, ge=0, le=1, unit="per household-week",
+                                    source=ASSUMED, doc="New environment problems (litter).")
+    rate_parking: float = param(0.0015, ge=0, le=1, unit="per household-week", source=ASSUMED,
+                                ref="FACTS: 100+ cars parked on the roads",
+                                doc="New parking problems.")
+    rate_facility: float = param(0.0015, ge=0, le=1, unit="per household-week",
+                                 source=ASSUMED, doc="New broken-facility problems.")
+    notice_rate: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
+                               doc="Weekly chance a fully engaged household at home notices an "
+                                   "open problem within its sight.")
+    report_rate: float = param(0.3, ge=0, le=1, source=ASSUMED,
+                               doc="Chance a resident who noticed a problem reports it.")
+    self_resolve_rate: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                     doc="Weekly chance an unreported problem goes away.")
+    workers_per_1000: float = param(3.5, ge=0, le=1000, unit="per 1,000 households",
+                                    source=EMPIRICAL,
+                                    ref="FACTS: Bairuijing 28 workers, 25,000+ residents",
+                                    doc="Community workers per 1,000 households.")
+    fixes_per_worker: float = param(2.0, ge=0, le=100, unit="problems/week", source=ASSUMED,
+                                    doc="Reported problems one worker fixes in a week.")
+    response_weeks: int = param(1, ge=0, le=52, unit="weeks", source=EMPIRICAL,
+                                ref="FACTS: the manhole was fixed the next day",
+                                doc="Weeks before a reported problem can be fixed.")
+    ignored_after: int = param(4, ge=1, le=104, unit="weeks", source=ASSUMED,
+                               doc="A report not fixed within this many weeks counts as ignored.")
+    again_if_fixed: float = param(1.25, ge=0, le=10, source=EMPIRICAL,
+                                  ref="Sjoberg, Mellon & Peixoto 2017",
+                                  doc="Reporter's report-propensity multiplier after a fix.")
+    again_if_ignored: float = param(0.8, ge=0, le=10, source=EMPIRICAL,
+                                    ref="Sjoberg, Mellon & Peixoto 2017: fixed/ignored = 1.57",
+                                    doc="Reporter's report-propensity multiplier after an "
+                                        "ignored report.")
+    max_report_boost: float = param(3.0, ge=1, le=100, source=ASSUMED,
+                                    doc="Report-again multipliers stay within [1/this, this].")
+    satisfaction_cost: float = param(0.1, ge=0, le=1, source=ASSUMED,
+                                     doc="Satisfaction lost per open problem in one's unit.")
+    trust_if_fixed: float = param(0.05, ge=0, le=1, source=ASSUMED,
+                                  doc="Trust gained by the unit's households when a problem "
+                                      "there is fixed (the reporter gains twice as much).")
+    beta_satisfaction: float = param(0.5, ge=0, le=10, source=ASSUMED,
+                                     doc="Logit weight of satisfaction (centred at 1).")
+
+
 class Couriers(Section):
-    """Couriers (新就业群体): state only in this version."""
+    """Couriers (新就业群体): routes across units, service stations, reports."""
 
     count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 600+ in Nanhu street",
                        doc="Couriers whose routes cross the simulated units.")
@@ -328,18 +378,101 @@ class Couriers(Section):
                              doc="Units a courier's route crosses.")
     deliveries_per_week: int = param(300, ge=0, le=10000, source=ASSUMED,
                                      doc="Deliveries a courier makes in a week.")
+    notice_per_delivery: float = param(0.02, ge=0, le=1, source=ASSUMED,
+                                       doc="Chance one delivery in a unit notices an open "
+                                           "problem there.")
+    report_rate: float = param(0.15, ge=0, le=1, source=ASSUMED,
+                               doc="Chance an unattached courier reports a problem it noticed.")
+    stations: int = param(0, ge=0, le=10000, source=EMPIRICAL,
+                          ref="FACTS: 15 service stations (驿站) in the district",
+                          doc="Courier service stations, each serving one grid.")
+    attachment_rate: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                   doc="Weekly approach of attachment to 1 for a courier whose "
+                                       "route passes a station (else it decays to 0 at the "
+                                       "same rate).")
+    attached_report_boost: float = param(2.0, ge=0, le=20, source=ASSUMED,
+                                         doc="Report chance multiplier at full attachment.")
+    join_rate: float = param(0.2, ge=0, le=1, unit="1/week", source=ASSUMED,
+                             doc="Weekly chance a fully attached courier joins a community "
+                                 "activity.")
 
 
 class Businesses(Section):
-    """Businesses (offices, shops, developers): state only in this version."""
+    """Businesses (offices, shops, developers) and co-building (共建)."""
 
     count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 35 grade-A buildings",
                        doc="Businesses near the simulated units.")
     parking_mean: float = param(20, ge=0, le=10000, unit="spaces", source=EMPIRICAL,
                                 ref="FACTS: 80+ spaces shared by one building",
                                 doc="Mean parking spaces an office building could share.")
-    nearby_units: int = param(10, ge=1, le=10000, unit="units", source=ASSUMED,
-                              doc="Units near a business.")
+    nearby_households: int = param(150, ge=1, le=100000, unit="households", source=ASSUMED,
+                                   doc="A business is near the units of this many consecutive "
+                                       "households (a block).")
+    partnership_growth: float = param(0.1, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                      doc="Weekly growth of a partnership per unit of joint "
+                                          "activity (nearby participation) and patronage "
+                                          "(nearby trust).")
+    partnership_decay: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                     doc="Weekly decay of a partnership.")
+    share_threshold: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                                   doc="Partnership above which a business shares resources.")
+    cars_per_household: float = param(0.3, ge=0, le=10, source=EMPIRICAL,
+                                       ref="FACTS: 100+ cars on the roads near one community",
+                                       doc="Cars per household that need street parking.")
+    room_time_relief: float = param(0.3, ge=0, le=5, source=ASSUMED,
+                                    ref="FACTS: a store room became a gym",
+                                    doc="Time-cost relief for households near a shared room.")
+    room_quit_relief: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                                    doc="Share of group quitting avoided near a shared room.")
+
+
+class Commons(Section):
+    """Shared spaces kept up by residents, optionally on a rotating duty roster (共管)."""
+
+    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: Dushi Taoyuan garden",
+                          doc="Each 里 has a shared space whose quality needs upkeep.")
+    quality_initial: float = param(0.3, ge=0, le=1, source=ASSUMED,
+                                   ref="FACTS: an abandoned pond",
+                                   doc="Initial quality of a shared space (0–1).")
+    decay: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
+                         ref="FACTS: 'three parts planting, seven parts managing'",
+                         doc="Weekly loss of quality without upkeep.")
+    gain: float = param(0.1, ge=0, le=1, unit="1/week", source=ASSUMED,
+                        doc="Weekly gain of quality at full upkeep.")
+    upkeep_need: float = param(0.1, gt=0, le=100, unit="hours/household-week",
+                               source=ASSUMED,
+                               doc="Upkeep hours per household of the 里 for full upkeep.")
+    upkeep_share: float = param(0.1, ge=0, le=1, source=ASSUMED,
+                                doc="Share of ordinary contributed hours that go to upkeep.")
+    rotation: bool = param(False, source=EMPIRICAL, ref="FACTS: 轮值 rotation duty",
+                           doc="A duty roster assigns upkeep turns in rotation.")
+    duty_hours: float = param(3.0, ge=0, le=100, unit="hours", source=ASSUMED,
+                              doc="Upkeep hours of one kept duty turn.")
+    turns_per_week: float = param(0.03, ge=0, le=1, unit="per household-week", source=ASSUMED,
+                                  doc="Duty turns per household of the 里 per week.")
+    beta_duty: float = param(2.0, ge=0, le=10, source=ASSUMED,
+                             doc="Logit boost of being on duty (a turn is an assignment).")
+    beta_quality: float = param(0.5, ge=0, le=10, source=ASSUMED,
+                                doc="Logit weight of the shared space's quality (centred).")
+
+
+class Councils(Section):
+    """Resident councils and votes (共谋)."""
+
+    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: Huajin canteen vote",
+                          doc="Hold councils / votes on shared matters.")
+    interval: int = param(13, ge=1, le=520, unit="weeks", source=ASSUMED,
+                          doc="Weeks between councils.")
+    scope: Literal["unit", "li", "grid", "community"] = param(
+        "li", source=EMPIRICAL, ref="FACTS: 96 building chat groups",
+        doc="Level at which a council is held.")
+    vote_ease: float = param(1.0, ge=-10, le=10, source=ASSUMED,
+                             doc="Logit shift of voting over contributing (voting is easier).")
+    legitimacy_trust: float = param(0.1, ge=0, le=1, source=ASSUMED,
+                                    doc="Trust change per unit of (turnout - 0.5) after a vote.")
+    compliance: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                              doc="Cut in new environment problems at full turnout, until "
+                                  "the next council.")
 
 
 SECTIONS: dict[str, type[Section]] = {
@@ -351,8 +484,11 @@ SECTIONS: dict[str, type[Section]] = {
     "recognition": Recognition,
     "groups": Groups,
     "heads": Heads,
+    "problems": Problems,
     "couriers": Couriers,
     "businesses": Businesses,
+    "commons": Commons,
+    "councils": Councils,
 }
 
 
@@ -369,8 +505,11 @@ class Params(Section):
     recognition: Recognition = Recognition()
     groups: Groups = Groups()
     heads: Heads = Heads()
+    problems: Problems = Problems()
     couriers: Couriers = Couriers()
     businesses: Businesses = Businesses()
+    commons: Commons = Commons()
+    councils: Councils = Councils()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None = None) -> Params:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import businesses
+
 if TYPE_CHECKING:
     from ..core import LinliModel
 
@@ -65,7 +67,11 @@ def step(model: LinliModel) -> None:
     member = pop.group >= 0
     leaders = np.zeros(pop.size, dtype=bool)
     leaders[reg.leader[reg.active]] = True
-    quits = member & ~leaders & (rng.random(pop.size) < g.quit_rate + g.fee_quit * g.fee)
+    quit_chance = g.quit_rate + g.fee_quit * g.fee
+    near_room = businesses.room_nearby(model)  # a lent room keeps members (ODD §7.9)
+    if near_room is not None:
+        quit_chance = quit_chance * (1 - model.params.businesses.room_quit_relief * near_room)
+    quits = member & ~leaders & (rng.random(pop.size) < quit_chance)
     pop.group[quits] = -1
     reg.members = np.bincount(pop.group[pop.group >= 0], minlength=len(reg))
     age = model.week - reg.founded

@@ -1,0 +1,221 @@
+"""Problems and reporting (ODD §7.8): problems arise in units, residents and couriers notice
+and report them through the app, the community office fixes reported ones, and reporters
+learn from what happened to their reports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import couriers
+
+if TYPE_CHECKING:
+    from ..core import LinliModel
+
+KINDS = ("safety", "environment", "parking", "facility")
+SAFETY, ENVIRONMENT, PARKING, FACILITY = range(4)
+NO_ONE = -1
+_FIXED, _IGNORED = 1, 2
+
+
+class ProblemBook:
+    """Open problems as arrays, plus counters of what has happened so far."""
+
+    def __init__(self, model: LinliModel) -> None:
+        n, units = model.layout.households, model.layout.units
+        self.unit = np.zeros(0, dtype=np.int64)
+        self.place = np.zeros(0, dtype=np.int64)  # the household it is next to
+        self.kind = np.zeros(0, dtype=np.int8)
+        self.opened = np.zeros(0, dtype=np.int64)
+        self.reported_week = np.zeros(0, dtype=np.int64)  # -1: not reported
+        self.reporter = np.zeros(0, dtype=np.int64)  # household or courier index
+        self.by_courier = np.zeros(0, dtype=bool)
+        self.open_in_unit = np.zeros(units, dtype=np.int64)
+        self.arisen_by_unit = np.zeros((units, len(KINDS)), dtype=np.int64)
+        self.rate_cut = np.zeros((units, len(KINDS)))  # share of new problems avoided
+        # residents as reporters: report-again multiplier and first-outcome bookkeeping
+        self.report_mult = np.ones(n)
+        self.reports = np.zeros(n, dtype=np.int64)
+        self.first_outcome = np.zeros(n, dtype=np.int8)  # 0 none, 1 fixed, 2 ignored
+        self.first_outcome_week = np.full(n, -1, dtype=np.int64)
+        self.next_report_week = np.full(n, -1, dtype=np.int64)  # first report after that
+        self.totals = {"arisen": 0, "reported": 0, "by_couriers": 0, "fixed": 0}
+        self.week: dict[str, float] = {}
+        self.recent_fix_weeks: list[np.ndarray] = []  # weeks-to-fix of the last 4 weeks
+
+    def __len__(self) -> int:
+        return len(self.unit)
+
+    def _keep(self, mask: np.ndarray) -> None:
+        for name in ("unit", "place", "kind", "opened", "reported_week", "reporter", "by_courier"):
+            setattr(self, name, getattr(self, name)[mask])
+
+
+def step(model: LinliModel) -> None:
+    """Arise, notice and report, fix, ignore, lapse — in that order."""
+    if not model.params.problems.enabled:
+        return
+    book, rng = model.problems, model.rng
+    _arise(model)
+    _report(model)
+    fixed = _fix(model)
+    _ignore(model, fixed)
+    lapsed = (book.reported_week < 0) & (
+        rng.random(len(book)) < model.params.problems.self_resolve_rate)
+    book._keep(~(fixed | lapsed))
+    book.open_in_unit = np.bincount(book.unit, minlength=model.layout.units)
+
+
+def _arise(model: LinliModel) -> None:
+    """New problems per unit and kind: Poisson(rate · households · (1 − cut))."""
+    pr, book, lay, rng = model.params.problems, model.problems, model.layout, model.rng
+    rates = np.array([pr.rate_safety, pr.rate_environment, pr.rate_parking, pr.rate_facility])
+    counts = rng.poisson(lay.unit_size[:, None] * rates[None, :] * (1.0 - book.rate_cut))
+    book.arisen_by_unit += counts
+    cells = np.repeat(np.arange(counts.size), counts.ravel())
+    new = len(cells)
+    unit = cells // len(KINDS)
+    place = lay.unit_start[unit] + (rng.random(new) * lay.unit_size[unit]).astype(np.int64)
+    book.unit = np.concatenate((book.unit, unit))
+    book.place = np.concatenate((book.place, place))
+    book.kind = np.concatenate((book.kind, (cells % len(KINDS)).astype(np.int8)))
+    book.opened = np.concatenate((book.opened, np.full(new, model.week)))
+    book.reported_week = np.concatenate((book.reported_week, np.full(new, -1)))
+    book.reporter = np.concatenate((book.reporter, np.full(new, NO_ONE)))
+    book.by_courier = np.concatenate((book.by_courier, np.zeros(new, dtype=bool)))
+    book.totals["arisen"] += new
+    book.week = {"arisen": new}
+
+
+def resident_weights(model: LinliModel) -> np.ndarray:
+    """Per household: hazard of noticing and reporting one open problem of its unit.
+
+    Noticing rises with engagement (this week's propensity) and time at home (time budget
+    relative to the mean, at most 2); reporting follows the report-again multiplier.
+    """
+    pr, pop = model.params.problems, model.pop
+    home = np.minimum(2.0, pop.time_budget / model.params.residents.time_budget_mean)
+    p = pr.notice_rate * pop.propensity * home * pr.report_rate * model.problems.report_mult
+    return -np.log1p(-np.minimum(p, 0.999))
+
+
+def _report(model: LinliModel) -> None:
+    """Each unreported problem is reported with chance 1 − exp(−(H_residents + H_couriers)):
+    the households within sight of its place (the visibility channel's window, ODD §7.2) and
+    the couriers whose route crosses its unit; the reporter is drawn in proportion to the
+    individual hazards."""
+    book, lay, rng, week, s = model.problems, model.layout, model.rng, model.week, model.sizes
+    waiting = np.flatnonzero(book.reported_week < 0)
+    resident_w = resident_weights(model)
+    resident_cum = np.concatenate(([0.0], np.cumsum(resident_w)))
+    if len(model.couriers):
+        courier_w = couriers.report_weights(model)
+        courier_cum = np.concatenate(([0.0], np.cumsum(courier_w)))
+        bounds = np.searchsorted(model.couriers.route_unit, np.arange(lay.units + 1))
+        h_cou = courier_cum[bounds[1:]] - courier_cum[bounds[:-1]]
+    else:
+        h_cou = np.zeros(lay.units)
+    unit, place = book.unit[waiting], book.place[waiting]
+    lo, hi = s.sight_lo[place], s.sight_hi[place]
+    h_res = resident_cum[hi] - resident_cum[lo]
+    total = h_res + h_cou[unit]
+    reported = rng.random(len(waiting)) < -np.expm1(-total)
+    idx, unit, total = waiting[reported], unit[reported], total[reported]
+    lo, hi, h_res = lo[reported], hi[reported], h_res[reported]
+    by_courier = rng.random(len(idx)) * total < h_cou[unit]
+    # the reporter: a draw within the cumulative hazards of those who could report it
+    draw = rng.random(len(idx))
+    res_target = resident_cum[lo] + draw * h_res
+    reporter = np.clip(np.searchsorted(resident_cum, res_target, side="right") - 1, lo, hi - 1)
+    if len(model.couriers):
+        cou_target = courier_cum[bounds[unit]] + draw * h_cou[unit]
+        entry = np.clip(np.searchsorted(courier_cum, cou_target, side="right") - 1,
+                        bounds[unit], np.maximum(bounds[unit + 1] - 1, bounds[unit]))
+        entry = np.minimum(entry, len(model.couriers.route_courier) - 1)
+        courier_reporter = model.couriers.route_courier[entry]
+        reporter = np.where(by_courier, courier_reporter, reporter)
+        np.add.at(model.couriers.reports, reporter[by_courier], 1)
+    book.reported_week[idx] = week
+    book.reporter[idx] = reporter
+    book.by_courier[idx] = by_courier
+    residents = reporter[~by_courier]
+    np.add.at(book.reports, residents, 1)
+    waiting_next = residents[(book.first_outcome[residents] > 0)
+                             & (book.next_report_week[residents] < 0)]
+    book.next_report_week[waiting_next] = week
+    book.totals["reported"] += len(idx)
+    book.totals["by_couriers"] += int(by_courier.sum())
+    book.week.update(reported=len(idx), reported_by_couriers=int(by_courier.sum()))
+
+
+def _fix(model: LinliModel) -> np.ndarray:
+    """The office fixes the longest-waiting reported problems, up to its weekly capacity."""
+    pr, book, rng, week = model.params.problems, model.problems, model.rng, model.week
+    capacity = pr.workers_per_1000 * model.layout.households / 1000 * pr.fixes_per_worker
+    capacity = int(np.floor(capacity + rng.random()))
+    ready = np.flatnonzero((book.reported_week >= 0)
+                           & (week - book.reported_week >= pr.response_weeks))
+    order = ready[np.lexsort((rng.random(len(ready)), book.reported_week[ready]))]
+    done = order[:capacity]
+    fixed = np.zeros(len(book), dtype=bool)
+    fixed[done] = True
+    book.recent_fix_weeks = [*book.recent_fix_weeks[-3:], week - book.opened[done]]
+    book.totals["fixed"] += len(done)
+    book.week["fixed"] = len(done)
+    _learn(model, done, pr.again_if_fixed, _FIXED)
+    # a fix raises the trust of the unit's households (the reporter's twice)
+    pop, lay = model.pop, model.layout
+    fixes_here = np.bincount(book.unit[done], minlength=lay.units)[lay.unit_of]
+    gain = 1.0 - (1.0 - pr.trust_if_fixed) ** fixes_here
+    pop.trust += (gain * (1.0 - pop.trust)).astype(np.float32)
+    reporters = book.reporter[done][~book.by_courier[done]]
+    np.add.at(pop.trust, reporters, np.float32(pr.trust_if_fixed) * (1 - pop.trust[reporters]))
+    return fixed
+
+
+def _ignore(model: LinliModel, fixed: np.ndarray) -> None:
+    """Reports still unfixed ``ignored_after`` weeks on count as ignored (once)."""
+    pr, book = model.params.problems, model.problems
+    ignored = np.flatnonzero((book.reported_week >= 0) & ~fixed
+                             & (model.week - book.reported_week == pr.ignored_after))
+    _learn(model, ignored, pr.again_if_ignored, _IGNORED)
+
+
+def _learn(model: LinliModel, problems: np.ndarray, factor: float, outcome: int) -> None:
+    """Scale the reporters' report propensity by ``factor``; note residents' first outcome."""
+    book, cap = model.problems, model.params.problems.max_report_boost
+    by_courier = book.by_courier[problems]
+    residents = book.reporter[problems][~by_courier]
+    np.multiply.at(book.report_mult, residents, factor)
+    np.clip(book.report_mult, 1 / cap, cap, out=book.report_mult)
+    first = residents[book.first_outcome[residents] == 0]
+    book.first_outcome[first] = outcome
+    book.first_outcome_week[first] = model.week
+    if len(model.couriers):
+        mult = model.couriers.report_mult
+        np.multiply.at(mult, book.reporter[problems][by_courier], factor)
+        np.clip(mult, 1 / cap, cap, out=mult)
+
+
+def satisfaction(model: LinliModel) -> np.ndarray | float:
+    """Per household: 1 minus ``satisfaction_cost`` per open problem in its unit (at least 0)."""
+    pr = model.params.problems
+    if not pr.enabled:
+        return 1.0
+    open_here = model.problems.open_in_unit[model.layout.unit_of]
+    return np.maximum(0.0, 1.0 - pr.satisfaction_cost * open_here)
+
+
+def utility_term(model: LinliModel) -> np.ndarray | float:
+    """Dissatisfaction with open problems lowers attachment (0 with no open problem)."""
+    pr = model.params.problems
+    if not pr.enabled:
+        return 0.0
+    return pr.beta_satisfaction * (satisfaction(model) - 1.0)
+
+
+def mean_weeks_to_fix(book: ProblemBook) -> float:
+    """Mean weeks from arising to fix over problems fixed in the last four weeks."""
+    recent = np.concatenate(book.recent_fix_weeks) if book.recent_fix_weeks else np.zeros(0)
+    return float(recent.mean()) if len(recent) else float("nan")
