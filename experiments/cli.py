@@ -33,6 +33,8 @@ SUMMARY_COLUMNS = {  # column → short heading (the legend below the table expl
     "group_members": "members",
     "neighbour_head_coverage": "heads",
 }
+CO_LABELS = {"co_plan": "plan 共谋", "co_build": "build 共建", "co_manage": "manage 共管",
+             "co_evaluate": "evaluate 共评", "co_share": "share 共享"}
 LEGEND = ("weekly: households that took part this week; core: took part in 6 of the last 8 "
           "weeks; ever: took part at least once; ties: share of unit neighbours known; "
           "members: interest-group members; heads: households whose unit has a head.")
@@ -108,6 +110,31 @@ def _print_summary(sc: scenario_lib.Scenario, model: LinliModel, seed: int,
         table.add_row(str(w), *cells)
     console.print(table)
     console.print(LEGEND, style="dim")
+    _print_co_governance(model)
+
+
+def _print_co_governance(model: LinliModel) -> None:
+    """At the last week: what co-governance achieved, and the five co-s (if any is on)."""
+    p, last = model.params, model.frame.iloc[-1]
+    parts = []
+    if p.problems.enabled:
+        book = model.problems.totals
+        parts.append(f"problems: {book['arisen']:,} arose, {last['share_reported']:.0%} "
+                     f"reported ({last['courier_report_share']:.0%} by couriers), "
+                     f"{book['fixed']:,} fixed, {last['mean_weeks_to_fix']:.1f} weeks to fix")
+    if len(model.businesses):
+        parts.append(f"businesses: {int(last['partnerships_active'])} of "
+                     f"{len(model.businesses)} in partnership, "
+                     f"{int(last['parking_shared'])} parking spaces shared")
+    if p.commons.enabled:
+        parts.append(f"shared spaces: quality {last['space_quality']:.2f}")
+    if p.councils.enabled:
+        parts.append(f"councils: turnout {last['council_turnout']:.0%}")
+    if not parts:
+        return
+    console.print("; ".join(parts))
+    console.print("five co-s (0–1): " + ", ".join(
+        f"{label} {last[col]:.2f}" for col, label in CO_LABELS.items()))
 
 
 @scenarios_app.callback()
