@@ -1,0 +1,169 @@
+"""Compare named scenarios over the same seeds (common random numbers).
+
+``compare(["baseline", "small-units"], seeds=30)`` runs every scenario on every seed (in
+parallel if asked), and the returned ``Comparison`` gives per-week means with 95% intervals,
+differences from the first (reference) scenario with intervals and effect sizes, and the
+number of seeds that would be needed where the intervals are too wide to tell them apart.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+import scenarios as scenario_lib
+from model.core import LinliModel
+from model.params import Params
+
+KEY_OUTPUTS = ("participation_rate", "core_volunteers", "ever_participated", "tie_density",
+               "trust", "group_members", "problems_fixed", "mean_weeks_to_fix",
+               "space_quality", "co_plan", "co_build", "co_manage", "co_evaluate", "co_share")
+LEVEL = 0.95
+
+
+def _run_one(job: tuple[int, Params, int, int]) -> tuple[int, int, pd.DataFrame, pd.DataFrame]:
+    position, params, seed, weeks = job
+    model = LinliModel(params, rng=seed, agents=False)
+    model.run_for(weeks)
+    return position, seed, model.frame, model.unit_summary()
+
+
+@dataclass
+class Comparison:
+    """Runs of several scenarios on the same seeds; the first scenario is the reference."""
+
+    scenarios: list[scenario_lib.Scenario]
+    seeds: list[int]
+    weeks: int
+    runs: pd.DataFrame  # scenario, seed, week, every weekly column
+    units: pd.DataFrame  # scenario, seed, one row per unit at the end
+    seconds: float
+    workers: int = 1
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        return [sc.name for sc in self.scenarios]
+
+    @property
+    def reference(self) -> str:
+        return self.names[0]
+
+    def report_weeks(self) -> list[int]:
+        """Weeks 26, 52 and 104 that fall within the horizon, and the horizon itself."""
+        weeks = [w for w in (26, 52, 104) if w < self.weeks]
+        return [*weeks, self.weeks]
+
+    def values(self, column: str, scenario: str, week: int) -> np.ndarray:
+        """One value per seed, in seed order (aligned across scenarios)."""
+        rows = self.runs[(self.runs["scenario"] == scenario) & (self.runs["week"] == week)]
+        return rows.sort_values("seed")[column].to_numpy(dtype=float)
+
+    def bands(self, column: str) -> pd.DataFrame:
+        """Per scenario and week: mean and 95% t-interval across seeds."""
+        grouped = self.runs.groupby(["scenario", "week"], sort=False)[column]
+        out = grouped.agg(["mean", "std", "count"]).reset_index()
+        half = stats.t.ppf(0.5 + LEVEL / 2, np.maximum(out["count"] - 1, 1)) * out["std"] \
+            / np.sqrt(out["count"])
+        out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+        return out.drop(columns=["std"])
+
+    def difference(self, column: str, scenario: str, week: int) -> dict[str, float]:
+        """Paired difference scenario − reference at ``week``: mean, interval, effect size."""
+        a, b = self.values(column, scenario, week), self.values(column, self.reference, week)
+        ok = np.isfinite(a) & np.isfinite(b)
+        d = a[ok] - b[ok]
+        n = len(d)
+        mean = float(d.mean()) if n else float("nan")
+        sd = float(d.std(ddof=1)) if n > 1 else float("nan")
+        half = stats.t.ppf(0.5 + LEVEL / 2, max(n - 1, 1)) * sd / math.sqrt(n) if n > 1 \
+            else float("nan")
+        pooled = math.sqrt((np.nanvar(a, ddof=1) + np.nanvar(b, ddof=1)) / 2) if n > 1 \
+            else float("nan")
+        distinguishable = bool(n > 1 and abs(mean) > half)
+        return {
+            "diff": mean,
+            "diff_low": mean - half,
+            "diff_high": mean + half,
+            "effect_size": mean / pooled if pooled and pooled > 0 else float("nan"),
+            "distinguishable": distinguishable,
+            "seeds_needed": seeds_needed(sd, mean, n),
+        }
+
+    def summary(self, columns: Sequence[str] = KEY_OUTPUTS) -> pd.DataFrame:
+        """Tidy table: one row per scenario, output and report week."""
+        rows = []
+        for column in columns:
+            if column not in self.runs:
+                continue
+            band = self.bands(column).set_index(["scenario", "week"])
+            for scenario in self.names:
+                for week in self.report_weeks():
+                    row = {"scenario": scenario, "output": column, "week": week,
+                           "mean": band.loc[(scenario, week), "mean"],
+                           "low": band.loc[(scenario, week), "low"],
+                           "high": band.loc[(scenario, week), "high"],
+                           "seeds": len(self.seeds)}
+                    if scenario != self.reference:
+                        row.update(self.difference(column, scenario, week))
+                    rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def seeds_needed(sd: float, diff: float, n: int) -> int | None:
+    """Seeds for the 95% interval of a paired difference of this size to exclude zero."""
+    if not (n > 1 and np.isfinite(sd) and np.isfinite(diff)):
+        return None
+    if diff == 0:
+        return None if sd > 0 else n
+    z = stats.norm.ppf(0.5 + LEVEL / 2)
+    return max(2, math.ceil((z * sd / abs(diff)) ** 2))
+
+
+def compare(names: Sequence[str | scenario_lib.Scenario], seeds: int | Sequence[int] = 30,
+            weeks: int | None = None, workers: int = 1,
+            progress: Callable[[int, int], None] | None = None) -> Comparison:
+    """Run each scenario on the same seeds. Seeds: a count (0..n-1) or a list.
+
+    Every scenario is loaded and validated before anything runs. The results do not depend
+    on ``workers`` or on the order in which runs finish.
+    """
+    loaded = [n if isinstance(n, scenario_lib.Scenario) else scenario_lib.load(n)
+              for n in names]
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
+    if not loaded or not seed_list:
+        raise ValueError("compare needs at least one scenario and one seed")
+    horizon = weeks or loaded[0].params.weeks
+    jobs = [(i, sc.params, seed, horizon) for i, sc in enumerate(loaded) for seed in seed_list]
+    start = time.perf_counter()
+    results = []
+    if workers > 1:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for done, future in enumerate(as_completed(pool.submit(_run_one, j) for j in jobs)):
+                results.append(future.result())
+                if progress:
+                    progress(done + 1, len(jobs))
+    else:
+        for done, job in enumerate(jobs):
+            results.append(_run_one(job))
+            if progress:
+                progress(done + 1, len(jobs))
+    results.sort(key=lambda r: (r[0], r[1]))
+    frames, units = [], []
+    for position, seed, frame, unit_frame in results:
+        name = loaded[position].name
+        frames.append(frame.assign(scenario=name, seed=seed))
+        units.append(unit_frame.assign(scenario=name, seed=seed))
+    runs = pd.concat(frames, ignore_index=True)
+    runs = runs[["scenario", "seed", *[c for c in runs.columns if c not in ("scenario", "seed")]]]
+    return Comparison(loaded, seed_list, horizon, runs, pd.concat(units, ignore_index=True),
+                      time.perf_counter() - start, workers)
