@@ -142,7 +142,10 @@ def scenarios_list(ctx: typer.Context) -> None:
     """List the built-in scenarios with their titles."""
     if ctx.invoked_subcommand is not None:
         return
-    table = Table("name", "title", "标题")
+    table = Table()
+    table.add_column("name", no_wrap=True)
+    table.add_column("title")
+    table.add_column("标题")
     for name in scenario_lib.builtin_names():
         sc = _load(name)
         table.add_row(name, sc.text("title", "en"), sc.text("title", "zh"))
