@@ -8,6 +8,7 @@ table ``{ en = "...", zh = "..." }``), and one table per parameter section
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,25 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
 
 
+def local_dirs() -> list[Path]:
+    """Folders of local scenarios: those in $LINLI_SCENARIOS (separated by os.pathsep), then
+    ./scenarios if it exists (and is not the built-in folder itself)."""
+    dirs = [Path(d) for d in os.environ.get("LINLI_SCENARIOS", "").split(os.pathsep) if d]
+    here = Path.cwd() / "scenarios"
+    if here.is_dir() and here.resolve() != BUILTIN_DIR.resolve():
+        dirs.append(here)
+    return [d for d in dirs if d.is_dir()]
+
+
+def available() -> dict[str, tuple[Path, str]]:
+    """Every scenario by name → (file, "local" or "built-in"); a local file of the same name
+    as a built-in one takes its place."""
+    found = {p.stem: (p, "built-in") for p in sorted(BUILTIN_DIR.glob("*.toml"))}
+    for folder in reversed(local_dirs()):  # earlier folders win
+        found.update({p.stem: (p, "local") for p in sorted(folder.glob("*.toml"))})
+    return dict(sorted(found.items()))
+
+
 def find(name_or_path: str | Path) -> Path:
     """A built-in scenario name or a path to a .toml file → the file's path."""
     candidate = Path(name_or_path)
@@ -52,14 +72,14 @@ def find(name_or_path: str | Path) -> Path:
         if not candidate.is_file():
             raise ScenarioError(f"scenario file not found: {candidate}")
         return candidate
-    builtin = BUILTIN_DIR / f"{name_or_path}.toml"
-    if builtin.is_file():
-        return builtin
-    names = builtin_names()
+    known = available()
+    if str(name_or_path) in known:
+        return known[str(name_or_path)][0]
+    names = list(known)
     close = difflib.get_close_matches(str(name_or_path), names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise ScenarioError(
-        f"unknown scenario '{name_or_path}'.{hint} Built-in scenarios: {', '.join(names)}; "
+        f"unknown scenario '{name_or_path}'.{hint} Known scenarios: {', '.join(names)}; "
         "or give a path to a .toml file.")
 
 

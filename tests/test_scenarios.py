@@ -187,3 +187,23 @@ def test_directory_in_cwd_does_not_shadow_builtin(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "baseline").mkdir()
     assert scenarios.load("baseline").params.structure.households == 3000
+
+
+def test_local_scenarios_are_found_by_name(tmp_path, monkeypatch):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "mine.toml").write_text(
+        'extends = "baseline"\n[recognition]\nenabled = true\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    sc = scenarios.load("mine")
+    assert sc.params.recognition.enabled and sc.chain == ("mine", "baseline")
+    assert scenarios.available()["mine"][1] == "local"
+    assert scenarios.available()["baseline"][1] == "built-in"
+
+
+def test_local_folder_from_environment_shadows_builtin(tmp_path, monkeypatch):
+    (tmp_path / "baseline.toml").write_text(
+        '[structure]\nhouseholds = 700\nunit_size = [100, 500]\n', encoding="utf-8")
+    monkeypatch.setenv("LINLI_SCENARIOS", str(tmp_path))
+    assert scenarios.available()["baseline"] == (tmp_path / "baseline.toml", "local")
+    assert scenarios.load("baseline").params.structure.households == 700
