@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ODD = ROOT / "docs" / "ODD.md"
 
 # The submodel calls of LinliModel.step whose order ODD §3 documents.
-STEP_CALLS = ("heads.step", "groups.step", "participation.decide", "participation.observe",
-              "recognition.step", "metrics.collect")
+STEP_CALLS = ("heads.step", "groups.step", "couriers.step", "commons.assign",
+              "participation.decide", "participation.observe", "commons.step", "problems.step",
+              "businesses.step", "councils.step", "recognition.step", "metrics.collect")
 
 
 @pytest.fixture(scope="module")
@@ -64,20 +65,21 @@ def test_parameter_table_matches_params(odd):
         f"the parameter table in docs/ODD.md is out of step with model/params.py: {hint}")
 
 
-# --- (b) every output column is documented in §7.8 --------------------------------------------
+# --- (b) every output column is documented in §7.13 -------------------------------------------
 
 def test_every_weekly_column_is_documented(odd, small_model):
-    outputs = section(odd, "7.8")
+    outputs = section(odd, "7.13")
     columns = list(small_model.frame.columns)
     assert columns, "the model produced no output columns"
     missing = [c for c in columns if f"`{c}`" not in outputs]
-    assert not missing, f"columns of LinliModel.frame not described in ODD §7.8: {missing}"
+    assert not missing, f"columns of LinliModel.frame not described in ODD §7.13: {missing}"
 
 
 def test_every_unit_summary_column_is_documented(odd, small_model):
-    outputs = section(odd, "7.8")
+    outputs = section(odd, "7.13")
     missing = [c for c in small_model.unit_summary().columns if f"`{c}`" not in outputs]
-    assert not missing, f"columns of LinliModel.unit_summary() not described in ODD §7.8: {missing}"
+    assert not missing, (
+        f"columns of LinliModel.unit_summary() not described in ODD §7.13: {missing}")
 
 
 # --- (c) every parameter section is named (outside the generated table) -----------------------
