@@ -53,12 +53,13 @@ class Case:
     agents: bool = True
 
 
+CORE_SCENARIO = "small-units"  # baseline with units of 10-20: the core rule, mechanisms off
 CASES = (
-    Case("core", "vectorised, core rule", "small-units", agents=False),
-    Case("core+agents", "vectorised, core rule", "small-units", agents=True),
+    Case("core", "vectorised, core rule", CORE_SCENARIO, agents=False),
+    Case("core+agents", "vectorised, core rule", CORE_SCENARIO, agents=True),
     Case("full", "vectorised, everything on", "wuchang-2023", agents=False),
     Case("full+agents", "vectorised, everything on", "wuchang-2023", agents=True),
-    Case("per-agent", "per-agent Mesa, core rule", "small-units", per_agent=True),
+    Case("per-agent", "per-agent Mesa, core rule", CORE_SCENARIO, per_agent=True),
 )
 CASE = {c.key: c for c in CASES}
 HEADLINE_CORE = "core+agents"  # the model as normally built (it creates its agents)
@@ -66,6 +67,15 @@ HEADLINE_FULL = "full+agents"
 
 
 # --------------------------------------------------------------------------- worker side
+
+
+def mechanisms_on(params: Any) -> list[str]:
+    """Names of the parameter sections switched on (``enabled``) or with agents present."""
+    on = []
+    for name, section in params:
+        if getattr(section, "enabled", False) or getattr(section, "count", 0):
+            on.append(name)
+    return on
 
 
 def _current_rss() -> int:
@@ -98,8 +108,11 @@ def measure(case_key: str, households: int, weeks: int, seed: int) -> dict[str, 
 
     case = CASE[case_key]
     params = scenarios.load(case.scenario).params.replace({"structure": {"households": households}})
-    if case.scenario == "small-units":  # the core rule: every mechanism off
-        assert not (params.recognition.enabled or params.groups.enabled or params.heads.enabled)
+    if case.scenario == CORE_SCENARIO:
+        on = mechanisms_on(params)
+        if on:
+            raise SystemExit(f"{CORE_SCENARIO} is meant to run the core rule only, but has "
+                             f"{', '.join(on)} on")
     gc.collect()
     rss_after_imports = _current_rss()
 
@@ -371,6 +384,9 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=1)
             f.write("\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -384,7 +400,7 @@ def _git(*args: str) -> str | None:
                               check=True)
     except (OSError, subprocess.CalledProcessError):
         return None
-    return proc.stdout.strip()
+    return proc.stdout.rstrip()
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -403,14 +419,15 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                          f"{MIN_PER_AGENT_WEEKS}: 104/10/2 at 3k/30k/375k), one number, or one "
                          "per size ('104,10,2')")
     ap.add_argument("--no-per-agent", action="store_true", help="skip the per-agent runs")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="model seed (default 1)")
     ap.add_argument("--repeat", type=int, default=1, metavar="K",
                     help="run every case K times (fresh processes) and keep the fastest "
                          "(default 1)")
     ap.add_argument("--blas-threads", type=int, metavar="N",
                     help="set OPENBLAS/OMP/MKL_NUM_THREADS=N in the measured processes "
                          "(default: inherit the environment)")
-    ap.add_argument("--out", type=Path, help="also write the results as JSON (atomically)")
+    ap.add_argument("--out", type=Path, metavar="FILE.json",
+                    help="also write the results as JSON (atomically)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -467,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         write_json(args.out, {
             "command": " ".join([Path(sys.executable).name, "-m", "benchmarks.bench_model",
                                  *(argv if argv is not None else sys.argv[1:])]),
-            "commit": _git("rev-parse", "HEAD"),
+            "commit": (_git("rev-parse", "HEAD") or "").strip() or None,
             "uncommitted": (_git("status", "--porcelain", "--", "model", "scenarios",
                                  "benchmarks") or "").splitlines(),
             "machine": {"platform": platform.platform(), "machine": platform.machine(),

@@ -3,9 +3,10 @@
 Each ``Household`` is a ``mesa.Agent`` holding its own state as Python attributes and deciding
 one at a time with ``self.random`` and ``math``. Only the core rule is implemented —
 ``base_propensity`` + ``utility`` + ``decide`` + ``observe`` (beliefs, history, ties, trust) of
-``model/mechanisms/participation.py`` with every mechanism off (no recognition boards,
-interest groups or heads; no couriers or businesses). It exists to be timed against the
-vectorised ``LinliModel`` on the same parameters (``benchmarks/bench_model.py``).
+``model/mechanisms/participation.py`` with every mechanism off (every parameter section's
+``enabled`` false: no boards, groups, heads, problems, commons, councils; no couriers or
+businesses). It exists to be timed against the vectorised ``LinliModel`` on the same
+parameters (``benchmarks/bench_model.py``).
 
 Both models draw the layout and initial population with ``build_layout`` and
 ``init_population`` from the same seed, so they start from equal state; after that they use
