@@ -40,6 +40,10 @@ class Sizes:
     time_cost: np.ndarray  # log(mean budget / own budget)
     sight_lo: np.ndarray  # households seen: [sight_lo, sight_hi), oneself included
     sight_hi: np.ndarray
+    seen: np.ndarray  # sight_hi - sight_lo - 1: households one sees
+    seen_inverse: np.ndarray  # 1 / seen (0 where one sees no one)
+    blind: np.ndarray | None  # households who see no one (None if there are none)
+    density_weight: np.ndarray  # 1 / ((size - 1) · households with neighbours), else 0
 
     @classmethod
     def build(cls, params: Params, layout: Layout, pop: Population) -> Sizes:
@@ -47,6 +51,7 @@ class Sizes:
         size = layout.unit_size[layout.unit_of].astype(np.int32)
         unit_start = layout.unit_start[layout.unit_of]
         sight_lo, sight_hi = channels.sight_window(ch, unit_start, unit_start + size)
+        seen = (sight_hi - sight_lo - 1).astype(np.int32)
         cost = np.log(params.residents.time_budget_mean / np.maximum(pop.time_budget, 0.05))
         return cls(
             size=size,
@@ -58,6 +63,11 @@ class Sizes:
             time_cost=cost.astype(np.float32),
             sight_lo=sight_lo,
             sight_hi=sight_hi,
+            seen=seen,
+            seen_inverse=np.where(seen > 0, 1.0 / np.maximum(seen, 1), 0.0).astype(np.float32),
+            blind=np.flatnonzero(seen == 0) if (seen == 0).any() else None,
+            density_weight=np.where(size > 1, 1.0 / (np.maximum(size - 1, 1)
+                                                     * max(int((size > 1).sum()), 1)), 0.0),
         )
 
 
@@ -81,6 +91,7 @@ class LinliModel(mesa.Model):
         self.pop = init_population(params, self.layout, self.rng)
         self.sizes = Sizes.build(params, self.layout, self.pop)
         self.pop.known[:] = np.minimum(self.pop.known, self.sizes.acquaintance_limit)
+        self.rule = participation.Rule.build(params, self.pop, self.sizes)
         self.head_posts = channels.head_posts(params.size_channels, self.layout.unit_size,
                                               self.rng)
         self.board = recognition.Board(self)

@@ -16,16 +16,34 @@ CORE_WEEKS = 6  # of the last 8
 
 
 def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal, → 1 = one holds all)."""
-    x = np.sort(np.asarray(values, dtype=np.float64))
-    n, total = len(x), x.sum()
-    if n == 0 or total == 0:
+    """Gini coefficient of non-negative values (0 = equal, → 1 = one holds all).
+
+    ``G = Σ_i (2i − n − 1) x_(i) / (n Σx)`` over the sorted values; small non-negative
+    integers (weeks taken part) are counted with a histogram instead of sorted.
+    """
+    x = np.asarray(values)
+    n = len(x)
+    if n == 0:
         return 0.0
-    return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+    if np.issubdtype(x.dtype, np.integer) and x.min() >= 0:
+        counts = np.bincount(x).astype(np.float64)
+        levels = np.arange(len(counts), dtype=np.float64)
+        before = np.cumsum(counts) - counts  # values ranked below each level
+        # Σ over the ranks r = before+1 … before+count of (2r − n − 1)
+        weight = counts * (2 * before + counts + 1) - counts * (n + 1)
+        total = float((counts * levels).sum())
+        return float((weight * levels).sum() / (n * total)) if total else 0.0
+    x = np.sort(x.astype(np.float64))
+    total = x.sum()
+    if total == 0:
+        return 0.0
+    return float(((2.0 * np.arange(1, n + 1) - n - 1) * x).sum() / (n * total))
 
 
 def _rate(mask: np.ndarray, of: np.ndarray) -> float:
-    return float(mask[of].mean()) if of.any() else float("nan")
+    """Share of ``of`` for which ``mask`` holds (NaN if ``of`` is empty)."""
+    size = np.count_nonzero(of)
+    return np.count_nonzero(mask & of) / size if size else float("nan")
 
 
 def collect(model: LinliModel) -> dict[str, float]:
@@ -34,29 +52,29 @@ def collect(model: LinliModel) -> dict[str, float]:
     c = pop.contributed
     member = pop.group >= 0
     reg = model.groups
+    n = pop.size
     return {
         "week": model.week,
-        "participation_rate": float(c.mean()),
+        "participation_rate": np.count_nonzero(c) / n,
         "participation_rate_party": _rate(c, pop.party),
         "participation_rate_nonparty": _rate(c, ~pop.party),
         "participation_rate_recent": _rate(c, pop.recent),
         "participation_rate_long_term": _rate(c, ~pop.recent),
         "hours_per_household": float(pop.hours.mean()),
-        "ever_participated": float((pop.weeks_active > 0).mean()),
-        "core_volunteers": float((heads.recent_weeks(pop.history) >= CORE_WEEKS).mean()),
+        "ever_participated": np.count_nonzero(pop.weeks_active) / n,
+        "core_volunteers": np.count_nonzero(heads.recent_weeks(pop.history) >= CORE_WEEKS) / n,
         "neighbour_head_coverage": heads.coverage(model),
-        "invited": float(pop.invited.mean()),
+        "invited": np.count_nonzero(pop.invited) / n,
         "groups": int(reg.active.sum()),
-        "group_members": int(member.sum()),
+        "group_members": np.count_nonzero(member),
         "participation_rate_members": _rate(c, member),
-        "tie_density": float((pop.known / s.others_safe)[s.others > 0].mean())
-        if (s.others > 0).any() else 0.0,
+        "tie_density": float((pop.known * s.density_weight).sum()),
         "bridging_ties": float(pop.bridges.mean()),
         "trust": float(pop.trust.mean()),
         "belief": float(pop.belief.mean()),
         "participation_gini": gini(pop.weeks_active),
-        "board_listed": int(model.board.listed.sum()),
-        "board_thanked": int(model.board.thanked.sum()),
+        "board_listed": np.count_nonzero(model.board.listed),
+        "board_thanked": np.count_nonzero(model.board.thanked),
         **co_governance(model),
     }
 

@@ -340,9 +340,10 @@ class Problems(Section):
                                doc="Chance a resident who noticed a problem reports it.")
     self_resolve_rate: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
                                      doc="Weekly chance an unreported problem goes away.")
-    workers_per_1000: float = param(3.5, ge=0, le=1000, unit="per 1,000 households",
+    workers_per_1000: float = param(2.9, ge=0, le=1000, unit="per 1,000 households",
                                     source=EMPIRICAL,
-                                    ref="FACTS: Bairuijing 28 workers, 25,000+ residents",
+                                    ref="FACTS: Bairuijing 28 workers for 25,000+ residents; "
+                                        "2.62 persons per household (2020 census)",
                                     doc="Community workers per 1,000 households.")
     fixes_per_worker: float = param(2.0, ge=0, le=100, unit="problems/week", source=ASSUMED,
                                     doc="Reported problems one worker fixes in a week.")
@@ -361,10 +362,10 @@ class Problems(Section):
     max_report_boost: float = param(3.0, ge=1, le=100, source=ASSUMED,
                                     doc="Report-again multipliers stay within [1/this, this].")
     satisfaction_cost: float = param(0.1, ge=0, le=1, source=ASSUMED,
-                                     doc="Satisfaction lost per open problem in one's unit.")
+                                     doc="Satisfaction lost per open problem within sight.")
     trust_if_fixed: float = param(0.05, ge=0, le=1, source=ASSUMED,
-                                  doc="Trust gained by the unit's households when a problem "
-                                      "there is fixed (the reporter gains twice as much).")
+                                  doc="Trust gained by the households within sight of a fixed "
+                                      "problem (the reporter gains twice as much).")
     beta_satisfaction: float = param(0.5, ge=0, le=10, source=ASSUMED,
                                      doc="Logit weight of satisfaction (centred at 1).")
 
@@ -374,13 +375,14 @@ class Couriers(Section):
 
     count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 600+ in Nanhu street",
                        doc="Couriers whose routes cross the simulated units.")
-    route_units: int = param(30, ge=1, le=10000, unit="units", source=ASSUMED,
-                             doc="Units a courier's route crosses.")
+    route_households: int = param(450, ge=1, le=1_000_000, unit="households",
+                                  source=ASSUMED,
+                                  doc="Households along a courier's route (about 30 small units).")
     deliveries_per_week: int = param(300, ge=0, le=10000, source=ASSUMED,
                                      doc="Deliveries a courier makes in a week.")
     notice_per_delivery: float = param(0.02, ge=0, le=1, source=ASSUMED,
-                                       doc="Chance one delivery in a unit notices an open "
-                                           "problem there.")
+                                       doc="Chance one delivery within sight of an open problem "
+                                           "notices it.")
     report_rate: float = param(0.15, ge=0, le=1, source=ASSUMED,
                                doc="Chance an unattached courier reports a problem it noticed.")
     stations: int = param(0, ge=0, le=10000, source=EMPIRICAL,
@@ -402,8 +404,8 @@ class Businesses(Section):
 
     count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 35 grade-A buildings",
                        doc="Businesses near the simulated units.")
-    parking_mean: float = param(20, ge=0, le=10000, unit="spaces", source=EMPIRICAL,
-                                ref="FACTS: 80+ spaces shared by one building",
+    parking_mean: float = param(20, ge=0, le=10000, unit="spaces", source=ASSUMED,
+                                ref="FACTS: one grade-A building shared 80+ (an upper case)",
                                 doc="Mean parking spaces an office building could share.")
     nearby_households: int = param(150, ge=1, le=100000, unit="households", source=ASSUMED,
                                    doc="A business is near the units of this many consecutive "
@@ -416,8 +418,8 @@ class Businesses(Section):
                                      doc="Weekly decay of a partnership.")
     share_threshold: float = param(0.5, ge=0, le=1, source=ASSUMED,
                                    doc="Partnership above which a business shares resources.")
-    cars_per_household: float = param(0.3, ge=0, le=10, source=EMPIRICAL,
-                                       ref="FACTS: 100+ cars on the roads near one community",
+    cars_per_household: float = param(0.3, ge=0, le=10, source=ASSUMED,
+                                       ref="FACTS: 100+ cars on the roads (no household count)",
                                        doc="Cars per household that need street parking.")
     room_time_relief: float = param(0.3, ge=0, le=5, source=ASSUMED,
                                     ref="FACTS: a store room became a gym",
@@ -469,7 +471,8 @@ class Councils(Section):
     vote_ease: float = param(1.0, ge=-10, le=10, source=ASSUMED,
                              doc="Logit shift of voting over contributing (voting is easier).")
     legitimacy_trust: float = param(0.1, ge=0, le=1, source=ASSUMED,
-                                    doc="Trust change per unit of (turnout - 0.5) after a vote.")
+                                    doc="After a vote, trust moves this far toward 1 at full "
+                                        "turnout (in proportion to turnout).")
     compliance: float = param(0.5, ge=0, le=1, source=ASSUMED,
                               doc="Cut in new environment problems at full turnout, until "
                                   "the next council.")

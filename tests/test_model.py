@@ -132,8 +132,9 @@ def test_agent_sets_per_kind():
     assert sorted(a.index for a in by_type[PartyMember]) == np.flatnonzero(
         model.pop.party).tolist()
     for courier in by_type[Courier]:
-        assert len(courier.route) == min(p.couriers.route_units, model.layout.units)
-        assert len(np.unique(courier.route)) == len(courier.route)
+        households = model.couriers.households(courier.index)
+        assert len(households) == min(p.couriers.route_households, 600)
+        assert np.array_equal(courier.route, np.unique(model.layout.unit_of[households]))
         assert courier.route.min() >= 0 and courier.route.max() < model.layout.units
     for business in by_type[Business]:
         assert business.kind in BUSINESS_KINDS

@@ -32,7 +32,7 @@ def step(model: LinliModel) -> None:
     scope = lay.of(cc.scope)
     turnout = np.bincount(scope, weights=voted) / np.bincount(scope)
     legitimacy = turnout[scope]
-    pop.trust[:] = np.clip(pop.trust + cc.legitimacy_trust * (legitimacy - 0.5), 0, 1)
+    pop.trust += (cc.legitimacy_trust * legitimacy * (1 - pop.trust)).astype(np.float32)
     # compliance with a legitimate decision: fewer environment problems until the next one
     unit_turnout = np.bincount(lay.unit_of, weights=legitimacy, minlength=lay.units) \
         / lay.unit_size

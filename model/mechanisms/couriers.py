@@ -1,5 +1,7 @@
-"""Couriers (ODD §7.7): routes across units, service stations, attachment, activities.
+"""Couriers (ODD §7.7): routes along the street, service stations, attachment, activities.
 
+A route is a stretch of ``route_households`` consecutive households (wrapping at the end of
+the street), so what a courier can see does not depend on how the street is cut into units.
 Their noticing and reporting of problems is part of ``problems`` (ODD §7.8).
 """
 
@@ -14,45 +16,62 @@ if TYPE_CHECKING:
 
 
 class CourierState:
-    """Per-courier arrays; a route is a stretch of consecutive units (wrapping at the end)."""
+    """Per-courier arrays, ordered by where their route starts."""
 
     def __init__(self, model: LinliModel) -> None:
         c, lay, rng = model.params.couriers, model.layout, model.rng
-        n = c.count
-        length = min(c.route_units, lay.units)
-        start = rng.integers(0, lay.units, size=n) if n else np.zeros(0, dtype=np.int64)
-        self.route_courier = np.repeat(np.arange(n), length)  # one entry per (courier, unit)
-        self.route_unit = ((start[:, None] + np.arange(length)) % lay.units).ravel()
-        order = np.argsort(self.route_unit, kind="stable")  # entries grouped by unit
-        self.route_courier, self.route_unit = self.route_courier[order], self.route_unit[order]
-        self.deliveries_per_unit = c.deliveries_per_week / max(length, 1)
+        n, households = c.count, lay.households
+        self.length = min(c.route_households, households)
+        self.start = np.sort(rng.integers(0, households, size=n)) if n else np.zeros(0, int)
+        self.deliveries_per_household = c.deliveries_per_week / self.length
+        self._layout = lay
         self.station_grid = np.zeros(lay.count("grid"), dtype=bool)
         if n > 0 and c.stations > 0:  # stations matter only to couriers
             grids = lay.count("grid")
             self.station_grid[rng.choice(grids, size=min(c.stations, grids), replace=False)] = True
-        self._grid_of_unit = lay.grid_of_unit
-        passes = self.station_grid[self._route_grid()]
-        self.near_station = np.bincount(self.route_courier, weights=passes, minlength=n) > 0
+        self.near_station = self._passes_station()
         self.attachment = np.zeros(n)
         self.report_mult = np.ones(n)  # report-again multiplier (ODD §7.8)
         self.reports = np.zeros(n, dtype=np.int64)
         self.active = np.zeros(n, dtype=bool)
 
     def __len__(self) -> int:
-        return len(self.attachment)
+        return len(self.start)
+
+    def households(self, courier: int) -> np.ndarray:
+        """The households along a courier's route."""
+        return (self.start[courier] + np.arange(self.length)) % self._layout.households
 
     def route(self, courier: int) -> np.ndarray:
-        return np.sort(self.route_unit[self.route_courier == courier])
+        """The units a courier's route crosses."""
+        return np.unique(self._layout.unit_of[self.households(courier)])
 
     def open_station(self, grid: int) -> None:
         """A new station serving ``grid`` (an intervention); couriers passing it are near."""
         self.station_grid[grid] = True
-        passes = self.station_grid[self._route_grid()]
-        self.near_station = np.bincount(self.route_courier, weights=passes,
-                                        minlength=len(self)) > 0
+        self.near_station = self._passes_station()
 
-    def _route_grid(self) -> np.ndarray:
-        return self._grid_of_unit[self.route_unit]
+    def _passes_station(self) -> np.ndarray:
+        station_here = self.station_grid[self._layout.grid_of]
+        return np.array([station_here[self.households(c)].any() for c in range(len(self))],
+                        dtype=bool)
+
+    def covering(self, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each household in ``places``: the [lo, hi) slice of ``wrapped_order()`` of the
+        couriers whose route covers it (routes have equal length, so these are contiguous)."""
+        starts = self._wrapped_starts()
+        lo = np.searchsorted(starts, places - self.length + 1, side="left")
+        hi = np.searchsorted(starts, places, side="right")
+        return lo, hi
+
+    def _wrapped_starts(self) -> np.ndarray:
+        n = self._layout.households
+        return np.concatenate((self.start - n, self.start, self.start + n))
+
+    def wrapped_order(self) -> np.ndarray:
+        """Courier index of each position of the wrapped start list."""
+        idx = np.arange(len(self))
+        return np.concatenate((idx, idx, idx))
 
 
 def step(model: LinliModel) -> None:
@@ -66,10 +85,13 @@ def step(model: LinliModel) -> None:
 
 
 def report_weights(model: LinliModel) -> np.ndarray:
-    """Per route entry: hazard that this courier reports an open problem in that unit."""
+    """Per courier: hazard of noticing and reporting one open problem on its route.
+
+    Noticing uses the deliveries made within sight of the problem's place
+    (``sight_range + 1`` households around it)."""
     c, state = model.params.couriers, model.couriers
-    notice = 1.0 - (1.0 - c.notice_per_delivery) ** state.deliveries_per_unit
+    nearby = state.deliveries_per_household * (model.params.size_channels.sight_range + 1)
+    notice = 1.0 - (1.0 - c.notice_per_delivery) ** nearby
     boost = 1.0 + (c.attached_report_boost - 1.0) * state.attachment
-    report = np.minimum(0.999, c.report_rate * boost * state.report_mult)
-    p = notice * report[state.route_courier]
+    p = notice * np.minimum(1.0, c.report_rate * boost * state.report_mult)
     return -np.log1p(-np.minimum(p, 0.999))

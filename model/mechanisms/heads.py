@@ -93,6 +93,8 @@ def _per_unit_others(unit_of: np.ndarray, mask: np.ndarray, units: int) -> np.nd
 def coverage(model: LinliModel) -> float:
     """Share of households whose unit has a neighbour head."""
     lay, pop = model.layout, model.pop
+    if not model.params.heads.enabled:
+        return 0.0
     has_head = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=lay.units) > 0
     return float(has_head[lay.unit_of].mean())
 

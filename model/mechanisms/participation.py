@@ -6,16 +6,52 @@ and trust from what each household could see.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..params import Params
 from ..population import BehaviouralType as T
+from ..population import Population
 
 if TYPE_CHECKING:
     from ..core import LinliModel
 
 _EPS = 0.005
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The parts of the decision rule fixed at initialization, per household (float32).
+
+    ``fixed`` = intercept + β_civic·civic − β_time·time_cost + β_benefit·a·benefit_share;
+    ``image`` = β_social·visible_share / (size − 1), so the social term is ``image · known``;
+    the type's base is ``constant + cc·b + hump·min(b, 1 − b)``.
+    """
+
+    fixed: np.ndarray
+    image: np.ndarray
+    constant: np.ndarray  # free riders' and unconditional contributors' base
+    cc: np.ndarray  # cc_slope for conditional cooperators, else 0
+    hump: np.ndarray  # cc_slope for hump-shaped contributors, else 0
+
+    @classmethod
+    def build(cls, params: Params, pop: Population, sizes) -> Rule:
+        prm = params.participation
+        f32 = np.float32
+        fixed = (prm.intercept + prm.beta_civic * pop.civic
+                 - prm.beta_time_cost * sizes.time_cost
+                 + prm.beta_benefit * prm.benefit_multiplier * sizes.benefit_share)
+        constant = np.select([pop.btype == T.FREE_RIDER, pop.btype == T.UNCONDITIONAL],
+                             [prm.free_rider_level, prm.unconditional_level], default=0.0)
+        return cls(
+            fixed=fixed.astype(f32),
+            image=(prm.beta_social * sizes.visible_share / sizes.others_safe).astype(f32),
+            constant=constant.astype(f32),
+            cc=(prm.cc_slope * (pop.btype == T.CONDITIONAL)).astype(f32),
+            hump=(prm.cc_slope * (pop.btype == T.HUMP)).astype(f32),
+        )
 
 
 def base_propensity(model: LinliModel) -> np.ndarray:
@@ -24,77 +60,76 @@ def base_propensity(model: LinliModel) -> np.ndarray:
     Conditional cooperators: ``cc_slope * b`` (a match below one-to-one); hump-shaped:
     ``cc_slope * min(b, 1 - b)``; free riders and unconditional contributors: constants.
     """
-    prm, pop = model.params.participation, model.pop
-    b = pop.belief
-    base = np.select(
-        [pop.btype == T.CONDITIONAL, pop.btype == T.HUMP, pop.btype == T.FREE_RIDER],
-        [prm.cc_slope * b, prm.cc_slope * np.minimum(b, 1 - b), prm.free_rider_level],
-        default=prm.unconditional_level,
-    )
-    return np.clip(base, _EPS, 1 - _EPS)
+    rule, b = model.rule, model.pop.belief
+    base = rule.constant + rule.cc * b + rule.hump * np.minimum(b, 1 - b)
+    return np.clip(base, _EPS, 1 - _EPS, out=base)
 
 
 def utility(model: LinliModel, extra: np.ndarray | float) -> np.ndarray:
     """Logit of contributing: the type's base plus every motive term of ODD §7.3."""
-    prm, pop, s = model.params.participation, model.pop, model.sizes
+    prm, pop, rule = model.params.participation, model.pop, model.rule
     base = base_propensity(model)
-    social_image = pop.known / s.others_safe * s.visible_share  # neighbours who know and see you
-    return (
-        np.log(base / (1 - base))
-        + prm.intercept
-        + prm.beta_civic * pop.civic
-        - prm.beta_time_cost * s.time_cost
-        + prm.beta_trust * (pop.trust - 0.5)
-        + prm.beta_social * social_image
-        + prm.beta_benefit * prm.benefit_multiplier * s.benefit_share
-        + extra
-    )
+    u = np.log(base / (1 - base))
+    u += rule.fixed
+    u += np.float32(prm.beta_trust) * (pop.trust - np.float32(0.5))
+    u += rule.image * pop.known  # neighbours who know and see you
+    u += extra
+    return u
 
 
 def decide(model: LinliModel, extra: np.ndarray | float) -> None:
     """Draw this week's contributors and the hours they give."""
     pop, prm = model.pop, model.params.participation
-    propensity = 1.0 / (1.0 + np.exp(-utility(model, extra)))
+    u = utility(model, extra)
+    propensity = 1.0 / (1.0 + np.exp(-u, out=u))
     pop.propensity[:] = propensity
-    pop.contributed[:] = model.rng.random(pop.size) < propensity
-    pop.hours[:] = np.where(
-        pop.contributed, pop.time_budget * prm.hours_per_contribution * propensity, 0.0
-    )
+    pop.contributed[:] = model.rng.random(pop.size, dtype=np.float32) < propensity
+    pop.hours[:] = pop.time_budget * np.float32(prm.hours_per_contribution) * propensity
+    pop.hours[~pop.contributed] = 0.0
 
 
-def observe(model: LinliModel, group_rate: np.ndarray | None) -> None:
+def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None) -> None:
     """Update history, beliefs, ties and trust from this week's contributions."""
     pop, prm, lay, s = model.pop, model.params.participation, model.layout, model.sizes
-    c = pop.contributed.astype(np.int64)
-    pop.history[:] = (pop.history << 1) | pop.contributed
-    pop.weeks_active += c
+    contributed = pop.contributed
+    pop.history[:] = (pop.history << 1) | contributed
+    pop.weeks_active += contributed
     pop.total_hours += pop.hours
     pop.period_hours += pop.hours
 
-    seen = s.sight_hi - s.sight_lo - 1  # households one can see, oneself excluded
-    running = np.concatenate(([0], np.cumsum(c, dtype=np.int64)))
-    seen_contributing = running[s.sight_hi] - running[s.sight_lo] - c
-    seen_rate = np.where(seen > 0, seen_contributing / np.maximum(seen, 1), pop.belief)
+    # the participation rate of the households one sees (oneself excluded)
+    running = np.zeros(pop.size + 1, dtype=np.int32)
+    np.cumsum(contributed, dtype=np.int32, out=running[1:])
+    seen_rate = (running[s.sight_hi] - running[s.sight_lo] - contributed) * s.seen_inverse
+    if s.blind is not None:  # a lone household sees no one: its belief stands in
+        seen_rate[s.blind] = pop.belief[s.blind]
     if group_rate is None:
         observed = seen_rate
     else:  # group-mates are seen too (ODD §7.5)
         seen_group, rate = group_rate
-        weight = seen + seen_group
-        observed = np.where(weight > 0, (seen_rate * seen + rate * seen_group)
+        weight = s.seen + seen_group
+        observed = np.where(weight > 0, (seen_rate * s.seen + rate * seen_group)
                             / np.maximum(weight, 1), pop.belief)
-    pop.belief += (prm.belief_learning * (observed - pop.belief)).astype(np.float32)
+    pop.belief += np.float32(prm.belief_learning) * (observed - pop.belief)
 
-    unit_contributors = np.bincount(lay.unit_of, weights=c, minlength=lay.units)[lay.unit_of]
-    _update_ties(model, unit_contributors - c)
-    achieved = np.minimum(1.0, seen_rate / prm.achievement_full)  # what one sees get done
-    pop.trust += (prm.trust_learning * (achieved - pop.trust)).astype(np.float32)
+    per_unit = np.add.reduceat(contributed, lay.unit_start, dtype=np.int64)
+    _update_ties(model, per_unit)
+    achieved = np.minimum(np.float32(1.0), seen_rate / np.float32(prm.achievement_full))
+    pop.trust += np.float32(prm.trust_learning) * (achieved - pop.trust)
 
 
-def _update_ties(model: LinliModel, others_contributing: np.ndarray) -> None:
-    """Contributors get to know co-contributors they did not know; ties lapse slowly."""
+def _update_ties(model: LinliModel, contributors_per_unit: np.ndarray) -> None:
+    """Contributors get to know co-contributors they did not know; ties lapse slowly.
+
+    Each contributor meets each co-contributor of its unit it does not yet know with chance
+    ``meet_rate``; each week a household loses one tie with chance ``decay_rate · known``.
+    """
     pop, t, s, rng = model.pop, model.params.ties, model.sizes, model.rng
-    unknown_share = 1.0 - pop.known / s.others_safe
-    met = np.where(pop.contributed, others_contributing, 0).astype(np.int64)
-    gained = rng.binomial(met, np.clip(unknown_share * t.meet_rate, 0, 1))
-    lost = rng.binomial(pop.known, t.decay_rate)
-    pop.known[:] = np.minimum(pop.known + gained - lost, s.acquaintance_limit)
+    who = np.flatnonzero(pop.contributed)
+    co_contributors = contributors_per_unit[model.layout.unit_of[who]] - 1
+    unknown_share = 1.0 - pop.known[who] / s.others_safe[who]
+    gained = rng.binomial(co_contributors, np.clip(unknown_share * t.meet_rate, 0, 1))
+    lost = rng.random(pop.size, dtype=np.float32) < np.float32(t.decay_rate) * pop.known
+    pop.known -= lost
+    pop.known[who] += gained.astype(pop.known.dtype)
+    np.minimum(pop.known, s.acquaintance_limit, out=pop.known)

@@ -31,7 +31,7 @@ class ProblemBook:
         self.reported_week = np.zeros(0, dtype=np.int64)  # -1: not reported
         self.reporter = np.zeros(0, dtype=np.int64)  # household or courier index
         self.by_courier = np.zeros(0, dtype=bool)
-        self.open_in_unit = np.zeros(units, dtype=np.int64)
+        self.open_seen = np.zeros(n, dtype=np.int64)  # open problems within sight
         self.arisen_by_unit = np.zeros((units, len(KINDS)), dtype=np.int64)
         self.rate_cut = np.zeros((units, len(KINDS)))  # share of new problems avoided
         # residents as reporters: report-again multiplier and first-outcome bookkeeping
@@ -40,6 +40,7 @@ class ProblemBook:
         self.first_outcome = np.zeros(n, dtype=np.int8)  # 0 none, 1 fixed, 2 ignored
         self.first_outcome_week = np.full(n, -1, dtype=np.int64)
         self.next_report_week = np.full(n, -1, dtype=np.int64)  # first report after that
+        self.second_outcome_week = np.full(n, -1, dtype=np.int64)  # next outcome after that
         self.totals = {"arisen": 0, "reported": 0, "by_couriers": 0, "fixed": 0}
         self.week: dict[str, float] = {}
         self.recent_fix_weeks: list[np.ndarray] = []  # weeks-to-fix of the last 4 weeks
@@ -64,7 +65,7 @@ def step(model: LinliModel) -> None:
     lapsed = (book.reported_week < 0) & (
         rng.random(len(book)) < model.params.problems.self_resolve_rate)
     book._keep(~(fixed | lapsed))
-    book.open_in_unit = np.bincount(book.unit, minlength=model.layout.units)
+    book.open_seen = _seen_from(model, book.place)
 
 
 def _arise(model: LinliModel) -> None:
@@ -103,38 +104,32 @@ def resident_weights(model: LinliModel) -> np.ndarray:
 def _report(model: LinliModel) -> None:
     """Each unreported problem is reported with chance 1 − exp(−(H_residents + H_couriers)):
     the households within sight of its place (the visibility channel's window, ODD §7.2) and
-    the couriers whose route crosses its unit; the reporter is drawn in proportion to the
+    the couriers whose route passes its place; the reporter is drawn in proportion to the
     individual hazards."""
-    book, lay, rng, week, s = model.problems, model.layout, model.rng, model.week, model.sizes
+    book, rng, week, s = model.problems, model.rng, model.week, model.sizes
     waiting = np.flatnonzero(book.reported_week < 0)
-    resident_w = resident_weights(model)
-    resident_cum = np.concatenate(([0.0], np.cumsum(resident_w)))
+    place = book.place[waiting]
+    res_cum = np.concatenate(([0.0], np.cumsum(resident_weights(model))))
+    res_lo, res_hi = s.sight_lo[place], s.sight_hi[place]
+    h_res = res_cum[res_hi] - res_cum[res_lo]
     if len(model.couriers):
-        courier_w = couriers.report_weights(model)
-        courier_cum = np.concatenate(([0.0], np.cumsum(courier_w)))
-        bounds = np.searchsorted(model.couriers.route_unit, np.arange(lay.units + 1))
-        h_cou = courier_cum[bounds[1:]] - courier_cum[bounds[:-1]]
+        cou_cum = np.concatenate(([0.0], np.cumsum(np.tile(couriers.report_weights(model), 3))))
+        cou_lo, cou_hi = model.couriers.covering(place)
+        h_cou = cou_cum[cou_hi] - cou_cum[cou_lo]
     else:
-        h_cou = np.zeros(lay.units)
-    unit, place = book.unit[waiting], book.place[waiting]
-    lo, hi = s.sight_lo[place], s.sight_hi[place]
-    h_res = resident_cum[hi] - resident_cum[lo]
-    total = h_res + h_cou[unit]
+        h_cou = np.zeros(len(waiting))
+    total = h_res + h_cou
     reported = rng.random(len(waiting)) < -np.expm1(-total)
-    idx, unit, total = waiting[reported], unit[reported], total[reported]
-    lo, hi, h_res = lo[reported], hi[reported], h_res[reported]
-    by_courier = rng.random(len(idx)) * total < h_cou[unit]
-    # the reporter: a draw within the cumulative hazards of those who could report it
-    draw = rng.random(len(idx))
-    res_target = resident_cum[lo] + draw * h_res
-    reporter = np.clip(np.searchsorted(resident_cum, res_target, side="right") - 1, lo, hi - 1)
+    idx = waiting[reported]
+    total, h_res, h_cou = total[reported], h_res[reported], h_cou[reported]
+    by_courier = rng.random(len(idx)) * total < h_cou
+    draw = rng.random(len(idx))  # the reporter, in proportion to the individual hazards
+    reporter = _pick(res_cum, res_lo[reported], res_hi[reported], draw)
     if len(model.couriers):
-        cou_target = courier_cum[bounds[unit]] + draw * h_cou[unit]
-        entry = np.clip(np.searchsorted(courier_cum, cou_target, side="right") - 1,
-                        bounds[unit], np.maximum(bounds[unit + 1] - 1, bounds[unit]))
-        entry = np.minimum(entry, len(model.couriers.route_courier) - 1)
-        courier_reporter = model.couriers.route_courier[entry]
-        reporter = np.where(by_courier, courier_reporter, reporter)
+        position = _pick(cou_cum, cou_lo[reported], cou_hi[reported], draw)
+        courier = model.couriers.wrapped_order()[np.minimum(position, 3 * len(model.couriers)
+                                                            - 1)]
+        reporter = np.where(by_courier, courier, reporter)
         np.add.at(model.couriers.reports, reporter[by_courier], 1)
     book.reported_week[idx] = week
     book.reporter[idx] = reporter
@@ -147,6 +142,12 @@ def _report(model: LinliModel) -> None:
     book.totals["reported"] += len(idx)
     book.totals["by_couriers"] += int(by_courier.sum())
     book.week.update(reported=len(idx), reported_by_couriers=int(by_courier.sum()))
+
+
+def _pick(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, draw: np.ndarray) -> np.ndarray:
+    """Index in [lo, hi) drawn in proportion to the weights whose running sum is ``cum``."""
+    target = cum[lo] + draw * (cum[hi] - cum[lo])
+    return np.clip(np.searchsorted(cum, target, side="right") - 1, lo, np.maximum(hi - 1, lo))
 
 
 def _fix(model: LinliModel) -> np.ndarray:
@@ -164,10 +165,10 @@ def _fix(model: LinliModel) -> np.ndarray:
     book.totals["fixed"] += len(done)
     book.week["fixed"] = len(done)
     _learn(model, done, pr.again_if_fixed, _FIXED)
-    # a fix raises the trust of the unit's households (the reporter's twice)
-    pop, lay = model.pop, model.layout
-    fixes_here = np.bincount(book.unit[done], minlength=lay.units)[lay.unit_of]
-    gain = 1.0 - (1.0 - pr.trust_if_fixed) ** fixes_here
+    # a fix raises the trust of the households within sight of it (the reporter's twice)
+    pop = model.pop
+    fixes_seen = _seen_from(model, book.place[done])
+    gain = 1.0 - (1.0 - pr.trust_if_fixed) ** fixes_seen
     pop.trust += (gain * (1.0 - pop.trust)).astype(np.float32)
     reporters = book.reporter[done][~book.by_courier[done]]
     np.add.at(pop.trust, reporters, np.float32(pr.trust_if_fixed) * (1 - pop.trust[reporters]))
@@ -189,6 +190,10 @@ def _learn(model: LinliModel, problems: np.ndarray, factor: float, outcome: int)
     residents = book.reporter[problems][~by_courier]
     np.multiply.at(book.report_mult, residents, factor)
     np.clip(book.report_mult, 1 / cap, cap, out=book.report_mult)
+    second = residents[(book.first_outcome[residents] > 0)
+                       & (book.first_outcome_week[residents] < model.week)
+                       & (book.second_outcome_week[residents] < 0)]
+    book.second_outcome_week[second] = model.week
     first = residents[book.first_outcome[residents] == 0]
     book.first_outcome[first] = outcome
     book.first_outcome_week[first] = model.week
@@ -198,13 +203,21 @@ def _learn(model: LinliModel, problems: np.ndarray, factor: float, outcome: int)
         np.clip(mult, 1 / cap, cap, out=mult)
 
 
+def _seen_from(model: LinliModel, places: np.ndarray) -> np.ndarray:
+    """Per household: how many of ``places`` lie within its sight window."""
+    s = model.sizes
+    at = np.bincount(places, minlength=model.layout.households)
+    cum = np.concatenate(([0], np.cumsum(at)))
+    return cum[s.sight_hi] - cum[s.sight_lo]
+
+
 def satisfaction(model: LinliModel) -> np.ndarray | float:
-    """Per household: 1 minus ``satisfaction_cost`` per open problem in its unit (at least 0)."""
+    """Per household: 1 minus ``satisfaction_cost`` per open problem within its sight (at
+    least 0)."""
     pr = model.params.problems
     if not pr.enabled:
         return 1.0
-    open_here = model.problems.open_in_unit[model.layout.unit_of]
-    return np.maximum(0.0, 1.0 - pr.satisfaction_cost * open_here)
+    return np.maximum(0.0, 1.0 - pr.satisfaction_cost * model.problems.open_seen)
 
 
 def utility_term(model: LinliModel) -> np.ndarray | float:
