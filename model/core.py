@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import channels, metrics
+from . import channels, interventions, metrics
 from .agents import Business, Courier, PartyMember, Resident
 from .mechanisms import (
     businesses,
@@ -102,7 +102,18 @@ class LinliModel(mesa.Model):
         self.spaces = commons.SpaceState(self)
         self.councils = councils.CouncilState()
         self._rows: list[dict[str, float]] = []
+        self.started: set[str] = set()  # mechanisms started by an intervention
+        self.pending_interventions: list[interventions.Intervention] = []
+        self.intervention_log: list[interventions.Intervention] = []
         self._create_agents(residents=agents)
+
+    def active(self, mechanism: str) -> bool:
+        """A mechanism runs if its scenario enables it or an intervention started it."""
+        return getattr(self.params, mechanism).enabled or mechanism in self.started
+
+    def intervene(self, kind: str, **details) -> interventions.Intervention:
+        """Queue a live intervention for the start of next week (ODD §7.14)."""
+        return interventions.queue(self, kind, **details)
 
     @property
     def week(self) -> int:
@@ -125,6 +136,7 @@ class LinliModel(mesa.Model):
 
     def step(self) -> None:
         """One week, in the order of ODD §3 (process overview and scheduling)."""
+        interventions.apply_pending(self)  # what a trainer did last week takes effect
         heads.step(self)  # appoint heads; heads and party members invite
         groups.step(self)  # found, recruit, quit, dissolve, meet
         couriers.step(self)  # attachment to stations; couriers join activities

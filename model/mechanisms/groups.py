@@ -57,10 +57,11 @@ class GroupRegistry:
 def step(model: LinliModel) -> None:
     """Founding, recruitment, quitting, dissolution and meetings, in that order."""
     g = model.params.groups
-    if not g.enabled:
+    if not model.active("groups"):
         return
     reg, pop, rng = model.groups, model.pop, model.rng
-    _found(model)
+    if g.enabled:  # a club started by an intervention runs without new foundings
+        _found(model)
     if len(reg) == 0:
         return
     _recruit(model)
@@ -144,7 +145,7 @@ def _members_in_unit(model: LinliModel) -> np.ndarray:
 def utility_term(model: LinliModel) -> np.ndarray | float:
     """Belonging to a group, and more once it acts as a volunteer team."""
     g, pop, reg = model.params.groups, model.pop, model.groups
-    if not g.enabled or len(reg) == 0:
+    if not model.active("groups") or len(reg) == 0:
         return 0.0
     member = pop.group >= 0
     team_age = model.week - reg.founded[np.maximum(pop.group, 0)]
@@ -154,7 +155,7 @@ def utility_term(model: LinliModel) -> np.ndarray | float:
 def observed_rate(model: LinliModel) -> tuple[np.ndarray, np.ndarray] | None:
     """(group-mates seen, their participation rate) per household, for belief updating."""
     pop, reg = model.pop, model.groups
-    if not model.params.groups.enabled or len(reg) == 0:
+    if not model.active("groups") or len(reg) == 0:
         return None
     member = pop.group >= 0
     gid = np.maximum(pop.group, 0)

@@ -25,9 +25,9 @@ def step(model: LinliModel) -> None:
     """Review posts when due, then send this week's invitations."""
     h, pop = model.params.heads, model.pop
     pop.invited[:] = False
-    if not h.enabled:
+    if not model.active("heads"):
         return
-    if model.week == 1 or model.week % h.review_every == 0:
+    if h.enabled and (model.week == 1 or model.week % h.review_every == 0):
         appoint(model)
     _invite(model)
 
@@ -93,7 +93,7 @@ def _per_unit_others(unit_of: np.ndarray, mask: np.ndarray, units: int) -> np.nd
 def coverage(model: LinliModel) -> float:
     """Share of households whose unit has a neighbour head."""
     lay, pop = model.layout, model.pop
-    if not model.params.heads.enabled:
+    if not model.active("heads"):
         return 0.0
     has_head = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=lay.units) > 0
     return float(has_head[lay.unit_of].mean())
@@ -102,6 +102,6 @@ def coverage(model: LinliModel) -> float:
 def utility_term(model: LinliModel) -> np.ndarray | float:
     """A personal invitation this week; the duty of holding a post."""
     h, pop = model.params.heads, model.pop
-    if not h.enabled:
+    if not model.active("heads"):
         return 0.0
     return h.beta_invite * pop.invited + h.beta_head * (pop.head > 0)

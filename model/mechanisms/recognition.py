@@ -30,8 +30,10 @@ class Board:
 def utility_term(model: LinliModel) -> np.ndarray | float:
     """Image value: expected listing (habituated), public thanks and the glow of a listing."""
     rec, pop = model.params.recognition, model.pop
-    if not rec.enabled:
+    if not model.active("recognition"):
         return 0.0
+    if not rec.enabled:  # only a board posted by an intervention: its glow
+        return pop.glow
     board = model.board
     expected = rec.beta_listed * board.chance[board.scope_of] * rec.habituation**pop.streak
     return expected + rec.beta_thanks * rec.thanks + pop.glow
@@ -40,10 +42,10 @@ def utility_term(model: LinliModel) -> np.ndarray | float:
 def step(model: LinliModel) -> None:
     """Let the glow fade; every ``interval`` weeks post the board."""
     rec, pop = model.params.recognition, model.pop
-    if not rec.enabled:
+    if not model.active("recognition"):
         return
     pop.glow *= np.float32(rec.glow_decay)
-    if model.week % rec.interval == 0:
+    if rec.enabled and model.week % rec.interval == 0:
         post(model)
 
 
