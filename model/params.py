@@ -345,7 +345,7 @@ class Problems(Section):
                                     ref="FACTS: Bairuijing 28 workers for 25,000+ residents; "
                                         "2.62 persons per household (2020 census)",
                                     doc="Community workers per 1,000 households.")
-    fixes_per_worker: float = param(2.0, ge=0, le=100, unit="problems/week", source=ASSUMED,
+    fixes_per_worker: float = param(3.0, ge=0, le=100, unit="problems/week", source=ASSUMED,
                                     doc="Reported problems one worker fixes in a week.")
     response_weeks: int = param(1, ge=0, le=52, unit="weeks", source=EMPIRICAL,
                                 ref="FACTS: the manhole was fixed the next day",

@@ -90,7 +90,7 @@ def _arise(model: LinliModel) -> None:
 
 
 def resident_weights(model: LinliModel) -> np.ndarray:
-    """Per household: hazard of noticing and reporting one open problem of its unit.
+    """Per household: hazard of noticing and reporting one open problem within its sight.
 
     Noticing rises with engagement (this week's propensity) and time at home (time budget
     relative to the mean, at most 2); reporting follows the report-again multiplier.
