@@ -1,0 +1,1 @@
+"""The trainer app: a live, bilingual, offline demonstration of Linli (Solara)."""
