@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import time
+import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 import scenarios as scenario_lib
 from model.core import LinliModel
 from model.params import ParameterError
 
-from . import output
+from . import compare as compare_lib
+from trainer import cli as trainer_cli
+
+from . import output, research_cli
 
 app = typer.Typer(help="Linli (邻里): simulate resident participation in neighbourhood "
                        "co-governance.", no_args_is_help=True, add_completion=False)
@@ -137,6 +150,72 @@ def _print_co_governance(model: LinliModel) -> None:
         f"{label} {last[col]:.2f}" for col, label in CO_LABELS.items()))
 
 
+class Lang(StrEnum):
+    """Report languages."""
+
+    zh = "zh"
+    en = "en"
+
+
+@app.command("compare")
+def compare_scenarios(
+    names: Annotated[list[str], typer.Argument(
+        help="Two or more built-in scenario names or .toml paths; the first is the reference",
+        show_default=False)],
+    seeds: Annotated[int, typer.Option(min=2, help="Seeds per scenario (the same for all)")]
+    = 30,
+    weeks: Annotated[int, typer.Option(min=1, help="Weeks to simulate")] = 104,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel processes")] = 1,
+    lang: Annotated[Lang, typer.Option(help="Report language")] = Lang.zh,
+    out: Annotated[Path | None, typer.Option(
+        help="Output directory (default: results/compare-<names>)")] = None,
+) -> None:
+    """Compare scenarios on the same seeds; write report.html, summary.csv, runs.parquet,
+    plots and manifest.json."""
+    from . import report  # matplotlib only when needed
+
+    started = time.perf_counter()
+    loaded = _load_all(names)
+    out = out or Path("results") / ("compare-" + "-".join(sc.name for sc in loaded))
+    comparison = _run_with_progress(loaded, seeds, weeks, workers)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        built, written = report.write(comparison, out, lang.value, started=started)
+    for warning in caught:
+        err_console.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)
+    for name, lines in built.sentences.items():
+        console.print(f"[bold]{report.title(comparison, name, lang.value)}[/]")
+        for line in lines:
+            console.print(f"  • {line}", highlight=False, soft_wrap=True)
+    console.print(f"written to {out}: {', '.join(p.name for p in written)}")
+
+
+def _load_all(names: list[str]) -> list[scenario_lib.Scenario]:
+    """Load and validate every scenario before anything runs; names must differ."""
+    if len(names) < 2:
+        _fail("compare needs at least two scenarios (the first is the reference)")
+    loaded = [_load(name) for name in names]
+    seen: dict[str, str] = {}
+    for name, sc in zip(names, loaded, strict=True):
+        if sc.name in seen:
+            _fail(f"two scenarios are both named '{sc.name}' ({seen[sc.name]} and {name}); "
+                  "give each a different file name")
+        seen[sc.name] = name
+    return loaded
+
+
+def _run_with_progress(loaded: list[scenario_lib.Scenario], seeds: int, weeks: int,
+                       workers: int) -> compare_lib.Comparison:
+    """``compare`` with a progress bar: runs done / total, elapsed and remaining time."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("runs", total=len(loaded) * seeds)
+        return compare_lib.compare(
+            loaded, seeds=seeds, weeks=weeks, workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
 @scenarios_app.callback()
 def scenarios_list(ctx: typer.Context) -> None:
     """List the built-in scenarios with their titles."""
@@ -161,6 +240,9 @@ def scenarios_show(name: str) -> None:
     console.print(f"[bold]{sc.name}[/] ({' → '.join(sc.chain)}): {sc.text('title')}")
     console.print_json(json.dumps(sc.params.model_dump(mode="json")))
 
+
+research_cli.register(app)  # sweep, sensitivity, query (experiments/research_cli.py)
+trainer_cli.register(app)  # app, animate (trainer/cli.py)
 
 if __name__ == "__main__":
     app()

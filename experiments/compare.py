@@ -64,8 +64,11 @@ class Comparison:
 
     def values(self, column: str, scenario: str, week: int) -> np.ndarray:
         """One value per seed, in seed order (aligned across scenarios)."""
-        rows = self.runs[(self.runs["scenario"] == scenario) & (self.runs["week"] == week)]
-        return rows.sort_values("seed")[column].to_numpy(dtype=float)
+        if column not in self._cache:  # scenario × week × seed, built once per column
+            self._cache[column] = self.runs.pivot_table(
+                index=["scenario", "week"], columns="seed", values=column, dropna=False)
+        table = self._cache[column]
+        return table.loc[(scenario, week)].reindex(self.seeds).to_numpy(dtype=float)
 
     def bands(self, column: str) -> pd.DataFrame:
         """Per scenario and week: mean and 95% t-interval across seeds."""
@@ -80,14 +83,14 @@ class Comparison:
         """Paired difference scenario − reference at ``week``: mean, interval, effect size."""
         a, b = self.values(column, scenario, week), self.values(column, self.reference, week)
         ok = np.isfinite(a) & np.isfinite(b)
-        d = a[ok] - b[ok]
+        a, b = a[ok], b[ok]
+        d = a - b
         n = len(d)
         mean = float(d.mean()) if n else float("nan")
         sd = float(d.std(ddof=1)) if n > 1 else float("nan")
         half = stats.t.ppf(0.5 + LEVEL / 2, max(n - 1, 1)) * sd / math.sqrt(n) if n > 1 \
             else float("nan")
-        pooled = math.sqrt((np.nanvar(a, ddof=1) + np.nanvar(b, ddof=1)) / 2) if n > 1 \
-            else float("nan")
+        pooled = math.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2) if n > 1 else float("nan")
         distinguishable = bool(n > 1 and abs(mean) > half)
         return {
             "diff": mean,
@@ -96,6 +99,7 @@ class Comparison:
             "effect_size": mean / pooled if pooled and pooled > 0 else float("nan"),
             "distinguishable": distinguishable,
             "seeds_needed": seeds_needed(sd, mean, n),
+            "seeds_compared": n,
         }
 
     def summary(self, columns: Sequence[str] = KEY_OUTPUTS) -> pd.DataFrame:
@@ -118,14 +122,30 @@ class Comparison:
         return pd.DataFrame(rows)
 
 
-def seeds_needed(sd: float, diff: float, n: int) -> int | None:
-    """Seeds for the 95% interval of a paired difference of this size to exclude zero."""
-    if not (n > 1 and np.isfinite(sd) and np.isfinite(diff)):
+def seeds_needed(sd: float, diff: float, n: int, power: float = 0.8,
+                 limit: int = 100_000) -> int | None:
+    """Seeds for a paired difference of this size to be told apart (its 95% interval
+    excluding zero) with probability ``power``: the smallest m with
+    (t_{0.975, m−1} + t_{power, m−1}) · sd / √m ≤ |diff|.
+
+    None when there is nothing to tell apart (no spread, or a difference indistinguishable
+    from zero in floating point) or when it would take more than ``limit`` seeds.
+    """
+    if not (n > 1 and np.isfinite(sd) and np.isfinite(diff)) or sd <= 0:
         return None
-    if diff == 0:
-        return None if sd > 0 else n
-    z = stats.norm.ppf(0.5 + LEVEL / 2)
-    return max(2, math.ceil((z * sd / abs(diff)) ** 2))
+    if abs(diff) <= 1e-12 * max(1.0, sd):
+        return None
+    def enough(m: int) -> bool:
+        t = stats.t.ppf(0.5 + LEVEL / 2, m - 1) + stats.t.ppf(power, m - 1)
+        return t * sd / math.sqrt(m) <= abs(diff)
+
+    if not enough(limit):
+        return None
+    low, high = 2, limit  # enough() is monotone in m: bisect for the smallest
+    while low < high:
+        mid = (low + high) // 2
+        low, high = (low, mid) if enough(mid) else (mid + 1, high)
+    return low
 
 
 def compare(names: Sequence[str | scenario_lib.Scenario], seeds: int | Sequence[int] = 30,
@@ -141,6 +161,14 @@ def compare(names: Sequence[str | scenario_lib.Scenario], seeds: int | Sequence[
     seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
     if not loaded or not seed_list:
         raise ValueError("compare needs at least one scenario and one seed")
+    if len({sc.name for sc in loaded}) < len(loaded):
+        raise ValueError("compare: each scenario may appear only once")
+    if len(set(seed_list)) < len(seed_list):
+        raise ValueError("compare: seeds must be distinct (runs are paired by seed)")
+    horizons = {sc.params.weeks for sc in loaded}
+    if weeks is None and len(horizons) > 1:
+        raise ValueError(f"compare: the scenarios set different horizons {sorted(horizons)}; "
+                         "give weeks explicitly")
     horizon = weeks or loaded[0].params.weeks
     jobs = [(i, sc.params, seed, horizon) for i, sc in enumerate(loaded) for seed in seed_list]
     start = time.perf_counter()
@@ -148,10 +176,15 @@ def compare(names: Sequence[str | scenario_lib.Scenario], seeds: int | Sequence[
     if workers > 1:
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for done, future in enumerate(as_completed(pool.submit(_run_one, j) for j in jobs)):
-                results.append(future.result())
-                if progress:
-                    progress(done + 1, len(jobs))
+            futures = [pool.submit(_run_one, j) for j in jobs]
+            try:
+                for done, future in enumerate(as_completed(futures)):
+                    results.append(future.result())
+                    if progress:
+                        progress(done + 1, len(jobs))
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # one failure stops the rest
+                raise
     else:
         for done, job in enumerate(jobs):
             results.append(_run_one(job))
