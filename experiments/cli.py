@@ -23,10 +23,9 @@ from rich.table import Table
 import scenarios as scenario_lib
 from model.core import LinliModel
 from model.params import ParameterError
-
-from . import compare as compare_lib
 from trainer import cli as trainer_cli
 
+from . import compare as compare_lib
 from . import output, research_cli
 
 app = typer.Typer(help="Linli (邻里): simulate resident participation in neighbourhood "
