@@ -217,16 +217,20 @@ def _run_with_progress(loaded: list[scenario_lib.Scenario], seeds: int, weeks: i
 
 @scenarios_app.callback()
 def scenarios_list(ctx: typer.Context) -> None:
-    """List the built-in scenarios with their titles."""
+    """List the built-in and local scenarios with their titles."""
     if ctx.invoked_subcommand is not None:
         return
     table = Table()
     table.add_column("name", no_wrap=True)
     table.add_column("title")
     table.add_column("标题")
-    for name in scenario_lib.builtin_names():
-        sc = _load(name)
-        table.add_row(name, sc.text("title", "en"), sc.text("title", "zh"))
+    table.add_column("where", no_wrap=True)
+    for name, (path, where) in scenario_lib.available().items():
+        try:
+            sc = scenario_lib.load(path)
+            table.add_row(name, sc.text("title", "en"), sc.text("title", "zh"), where)
+        except scenario_lib.ScenarioError as err:  # list it, with what is wrong
+            table.add_row(name, f"[red]invalid: {err}[/]", "", where)
     console.print(table)
 
 
