@@ -224,13 +224,13 @@ def scenarios_list(ctx: typer.Context) -> None:
     table.add_column("name", no_wrap=True)
     table.add_column("title")
     table.add_column("标题")
-    table.add_column("where", no_wrap=True)
     for name, (path, where) in scenario_lib.available().items():
+        label = name if where == "built-in" else f"{name} (local)"
         try:
             sc = scenario_lib.load(path)
-            table.add_row(name, sc.text("title", "en"), sc.text("title", "zh"), where)
+            table.add_row(label, sc.text("title", "en"), sc.text("title", "zh"))
         except scenario_lib.ScenarioError as err:  # list it, with what is wrong
-            table.add_row(name, f"[red]invalid: {err}[/]", "", where)
+            table.add_row(label, f"[red]invalid: {err}[/]", "")
     console.print(table)
 
 
