@@ -133,7 +133,7 @@ def test_report_again_effect_has_the_stated_magnitude():
     (Sjoberg, Mellon & Peixoto 2017: +57%)."""
     # an office just short of the reports' pace, so both outcomes occur throughout
     params = scenario("couriers", couriers={"count": 0},
-                      problems={"workers_per_1000": 1.5})
+                      problems={"workers_per_1000": 1.5, "fixes_per_worker": 2.0})
     ratios = []
     for seed in range(SEEDS):
         model = LinliModel(params, rng=seed, agents=False)
