@@ -76,27 +76,37 @@ def test_recognition_boards_stop_the_decay(baseline_frames):
     assert baseline_change.high < 0, baseline_change
 
 
-def _size_pair(channels_on: bool, seeds: int = SEEDS):
-    """Participation (weeks 40–52) at unit size 5 and 100: boards at unit scope, groups and
-    heads on."""
-    def params(size: int) -> Params:
-        return scenario(
-            "baseline",
-            structure={"households": 2000, "unit_size": size, "li_size": 100,
-                       "grid_size": 400},
-            recognition={"enabled": True, "scope": "unit", "slots": 1},
-            groups={"enabled": True},
-            heads={"enabled": True},
-            size_channels={c: channels_on for c in CHANNELS},
-        )
-    small = run_seeds(params(5), seeds, weeks=52)
-    large = run_seeds(params(100), seeds, weeks=52)
-    return (window_mean(small, "participation_rate", 40, 52),
-            window_mean(large, "participation_rate", 40, 52))
-
-
 CHANNELS = ("visibility", "recognition_chance", "acquaintance_cap", "benefit_share",
             "head_span")
+
+
+def sized(base: str, size: int, channels_on: set[str], **overrides) -> Params:
+    """2,000 households in units of ``size``; only ``channels_on`` of the size channels on."""
+    return scenario(
+        base,
+        structure={"households": 2000, "unit_size": size, "li_size": 100, "grid_size": 400},
+        size_channels={c: c in channels_on for c in CHANNELS},
+        **overrides,
+    )
+
+
+def participation_by_size(base: str, channels_on: set[str], seeds: int,
+                          **overrides) -> tuple[np.ndarray, np.ndarray]:
+    """Participation over weeks 40–52 per seed, at unit size 5 and at 100."""
+    small, large = (window_mean(run_seeds(sized(base, size, channels_on, **overrides), seeds,
+                                          weeks=52), "participation_rate", 40, 52)
+                    for size in (5, 100))
+    return small, large
+
+
+BOARDS_PER_UNIT = {"enabled": True, "scope": "unit", "slots": 1}
+
+
+def _size_pair(channels_on: bool, seeds: int = SEEDS):
+    """Boards at unit scope, groups and heads on; every channel on or every channel off."""
+    return participation_by_size("baseline", set(CHANNELS) if channels_on else set(), seeds,
+                                 recognition=BOARDS_PER_UNIT, groups={"enabled": True},
+                                 heads={"enabled": True})
 
 
 def test_no_pure_numbers_effect_without_channels():
@@ -125,16 +135,8 @@ CHANNEL_SIGN = {"visibility": -1, "recognition_chance": +1, "acquaintance_cap": 
 @pytest.mark.parametrize("channel", list(CHANNEL_SIGN))
 def test_each_channel_alone_moves_participation_as_documented(channel):
     """P4c. One channel on (the rest off): unit size 5 vs 100 differs, in the ODD's direction."""
-    def params(size: int) -> Params:
-        return scenario(
-            "baseline",
-            structure={"households": 2000, "unit_size": size, "li_size": 100,
-                       "grid_size": 400},
-            recognition={"enabled": True, "scope": "unit", "slots": 1},
-            size_channels={c: c == channel for c in CHANNELS},
-        )
-    small = window_mean(run_seeds(params(5), 16, weeks=52), "participation_rate", 40, 52)
-    large = window_mean(run_seeds(params(100), 16, weeks=52), "participation_rate", 40, 52)
+    small, large = participation_by_size("baseline", {channel}, 16,
+                                         recognition=BOARDS_PER_UNIT)
     gain = diff_ci(small, large)
     signed = nearest_bound(gain, CHANNEL_SIGN[channel])
     assert signed > 0.01, (channel, gain)
@@ -148,21 +150,10 @@ def nearest_bound(ci, sign: int) -> float:
 def test_head_span_carries_the_heads_size_effect():
     """P4d. With heads on, one head per unit gives small units more posts and invitations per
     household (head_span); with head_span off (posts in proportion to size) that vanishes."""
-    def params(size: int, on: bool) -> Params:
-        return scenario(
-            "party-core",
-            structure={"households": 2000, "unit_size": size, "li_size": 100,
-                       "grid_size": 400},
-            size_channels={c: on and c == "head_span" for c in CHANNELS},
-        )
-
-    def rates(size: int, on: bool):
-        return window_mean(run_seeds(params(size, on), 20, weeks=52), "participation_rate",
-                           40, 52)
-
-    with_span = diff_ci(rates(5, True), rates(100, True))
+    with_span = diff_ci(*participation_by_size("party-core", {"head_span"}, 20))
     assert with_span.low > 0.10, with_span
-    same, without_span = equivalent(rates(5, False), rates(100, False), margin=0.02)
+    same, without_span = equivalent(*participation_by_size("party-core", set(), 20),
+                                    margin=0.02)
     assert same, without_span
 
 
