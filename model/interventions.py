@@ -36,15 +36,16 @@ class Intervention:
 
 def queue(model: LinliModel, kind: str, **details: Any) -> Intervention:
     """Check and queue an intervention for the start of the next week."""
-    if kind not in KINDS:
-        raise InterventionError(f"unknown intervention '{kind}'; allowed: {', '.join(KINDS)}")
-    _check(model, kind, details)
+    check(model, kind, details)
     item = Intervention(kind, details, model.week + 1)
     model.pending_interventions.append(item)
     return item
 
 
-def _check(model: LinliModel, kind: str, details: dict[str, Any]) -> None:
+def check(model: LinliModel, kind: str, details: dict[str, Any]) -> None:
+    """Raise InterventionError if ``kind`` with ``details`` cannot be applied to ``model``."""
+    if kind not in KINDS:
+        raise InterventionError(f"unknown intervention '{kind}'; allowed: {', '.join(KINDS)}")
     lay = model.layout
     limits = {"unit": lay.units, "household": lay.households, "grid": lay.count("grid"),
               "business": len(model.businesses)}

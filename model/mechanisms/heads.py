@@ -34,13 +34,10 @@ def step(model: LinliModel) -> None:
 
 def appoint(model: LinliModel) -> None:
     """Dismiss heads inactive for eight weeks; fill empty posts level by level."""
-    h, pop, lay = model.params.heads, model.pop, model.layout
+    pop, lay = model.pop, model.layout
     inactive = (pop.history == 0) if model.week > 8 else np.zeros(pop.size, dtype=bool)
     pop.head[(pop.head > 0) & inactive] = HeadRank.NONE
-    score = (recent_weeks(pop.history) / 8.0 + pop.civic
-             + 1e-3 * model.rng.random(pop.size)).astype(np.float64)
-    if h.party_first:
-        score += 2.0 * pop.party
+    score = candidate_score(model) + 1e-3 * model.rng.random(pop.size)
     eligible = ~inactive  # nobody inactive for eight weeks is (re)appointed
     for rank, level in ((HeadRank.NEIGHBOUR, "unit"), (HeadRank.BUILDING, "li"),
                         (HeadRank.GRID, "grid")):
@@ -49,6 +46,27 @@ def appoint(model: LinliModel) -> None:
             int(group_of[-1]) + 1, dtype=np.int64)
         _fill(pop.head, group_of, score, eligible, rank, posts)
         eligible = pop.head >= rank  # the next level up is chosen among these heads
+
+
+def candidate_score(model: LinliModel) -> np.ndarray:
+    """Per household, how it ranks for a post: weeks taken part among the last 8 (as a
+    share) + civic motivation, + 2 for party members when ``party_first``."""
+    pop = model.pop
+    score = recent_weeks(pop.history) / 8.0 + pop.civic.astype(np.float64)
+    if model.params.heads.party_first:
+        score += 2.0 * pop.party
+    return score
+
+
+def best_in_unit(model: LinliModel, unit: int) -> int:
+    """The household a review would appoint first in ``unit`` (among non-heads, if any)."""
+    lay, pop = model.layout, model.pop
+    members = np.arange(lay.unit_start[unit], lay.unit_start[unit] + lay.unit_size[unit])
+    score = candidate_score(model)[members]
+    free = pop.head[members] == 0
+    if free.any():
+        score = np.where(free, score, -np.inf)
+    return int(members[int(np.argmax(score))])
 
 
 def _fill(head: np.ndarray, group_of: np.ndarray, score: np.ndarray, eligible: np.ndarray,

@@ -25,6 +25,8 @@ class Board:
         self.scope_first = np.concatenate(([0], np.cumsum(scope_size)[:-1]))
         self.listed = np.zeros(lay.households, dtype=bool)
         self.thanked = np.zeros(lay.households, dtype=bool)
+        self.hours = np.zeros(lay.households, dtype=np.float32)  # of those listed
+        self.week: int | None = None  # when the latest board was posted
 
 
 def utility_term(model: LinliModel) -> np.ndarray | float:
@@ -62,8 +64,14 @@ def post(model: LinliModel) -> None:
 
     board.listed[:] = listed
     board.thanked[:] = (hours > 0) & rec.thanks
+    board.hours[:] = np.where(listed, hours, 0.0)
+    board.week = model.week
     pop.streak[:] = np.where(listed, pop.streak + 1, 0)
     pop.glow += np.float32(rec.glow) * listed
-    contributors = np.bincount(board.scope_of, weights=hours > 0, minlength=len(board.slots))
+    # the competition for the next board: who took part in the last `interval` weeks (at
+    # most 8), whenever this board was posted
+    window = (1 << min(rec.interval, 8)) - 1
+    competitors = (pop.history & window) > 0
+    contributors = np.bincount(board.scope_of, weights=competitors, minlength=len(board.slots))
     board.chance[:] = np.minimum(1.0, board.slots / np.maximum(1.0, contributors))
     hours[:] = 0.0
