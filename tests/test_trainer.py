@@ -242,6 +242,24 @@ def test_mp4_without_ffmpeg_says_what_to_do(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_mp4_is_written_with_the_expected_frames(tmp_path):
+    """With ffmpeg (the system's or the one imageio-ffmpeg ships) an MP4 has one frame a
+    week; counted by decoding it with the same ffmpeg."""
+    import re
+    import subprocess
+
+    import matplotlib
+
+    out = tmp_path / "demo.mp4"
+    animate.write("baseline", out, weeks=3, lang="en")
+    assert out.is_file() and out.stat().st_size > 0
+    ffmpeg = matplotlib.rcParams["animation.ffmpeg_path"]
+    probe = subprocess.run([ffmpeg, "-i", str(out), "-map", "0:v:0", "-f", "null", "-"],
+                           capture_output=True, text=True, timeout=60)
+    counts = re.findall(r"frame=\s*(\d+)", probe.stderr)
+    assert counts and int(counts[-1]) == 3, probe.stderr[-500:]
+
+
 def test_animate_command(tmp_path):
     out = tmp_path / "a.gif"
     result = CliRunner().invoke(cli_app, ["animate", "baseline", "--weeks", "2", "--lang", "en",

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import matplotlib
 from matplotlib import animation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -27,12 +28,26 @@ class AnimationError(ValueError):
     """The animation cannot be written (format, missing ffmpeg, unknown scenario)."""
 
 
+def _bundled_ffmpeg() -> bool:
+    """Point matplotlib at the ffmpeg that the imageio-ffmpeg package ships, if any."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return False
+    try:
+        matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError:
+        return False
+    return animation.writers.is_available("ffmpeg")
+
+
 def writer_for(path: Path, fps: int) -> animation.AbstractMovieWriter:
+    """PillowWriter for .gif; FFMpegWriter for .mp4 (system ffmpeg, else the bundled one)."""
     suffix = path.suffix.lower()
     if suffix == ".gif":
         return animation.PillowWriter(fps=fps)
     if suffix == ".mp4":
-        if not animation.writers.is_available("ffmpeg"):
+        if not (animation.writers.is_available("ffmpeg") or _bundled_ffmpeg()):
             raise AnimationError("writing .mp4 needs ffmpeg, which was not found on this "
                                  "machine: write a .gif instead (--out FILE.gif), or install "
                                  "ffmpeg (Debian/Ubuntu: apt-get install ffmpeg)")
