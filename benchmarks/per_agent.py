@@ -16,7 +16,8 @@ not draw for draw. ``rule_check`` compares the two rules on equal state and equa
 Each week, ``shuffle_do("step")`` lets every household decide; then the street's running
 count of contributors is taken once and each unit's ``advance`` updates its households; each
 reads how many households in its sight window contributed in O(1) rather than looping over
-them (a favour to this version). Tie counts are drawn with ``random.binomialvariate``.
+them (a favour to this version). As in the vectorised rule, a household gains and loses at
+most one tie a week.
 """
 
 from __future__ import annotations
@@ -140,8 +141,8 @@ class Household(mesa.Agent):
 
         met = unit_contributors - c if self.contributed else 0
         meet = min(max((1.0 - self.known / unit.others_safe) * ties.meet_rate, 0.0), 1.0)
-        gained = rnd.binomialvariate(met, meet) if met > 0 else 0
-        lost = rnd.binomialvariate(self.known, ties.decay_rate) if self.known > 0 else 0
+        gained = 1 if met > 0 and rnd.random() < 1.0 - (1.0 - meet) ** met else 0
+        lost = 1 if rnd.random() < ties.decay_rate * self.known else 0
         self.known = min(self.known + gained - lost, unit.acquaintance_limit)
 
         achieved = min(1.0, seen_rate / prm.achievement_full)  # what one sees get done

@@ -53,14 +53,15 @@ def collect(model: LinliModel) -> dict[str, float]:
     member = pop.group >= 0
     reg = model.groups
     n = pop.size
+    rate = np.count_nonzero(c) / n
     return {
         "week": model.week,
-        "participation_rate": np.count_nonzero(c) / n,
+        "participation_rate": rate,
         "participation_rate_party": _rate(c, pop.party),
         "participation_rate_nonparty": _rate(c, ~pop.party),
         "participation_rate_recent": _rate(c, pop.recent),
         "participation_rate_long_term": _rate(c, ~pop.recent),
-        "hours_per_household": float(pop.hours.mean()),
+        "hours_per_household": float(pop.hours.sum()) / n,
         "ever_participated": np.count_nonzero(pop.weeks_active) / n,
         "core_volunteers": np.count_nonzero(heads.recent_weeks(pop.history) >= CORE_WEEKS) / n,
         "neighbour_head_coverage": heads.coverage(model),
@@ -69,58 +70,70 @@ def collect(model: LinliModel) -> dict[str, float]:
         "group_members": np.count_nonzero(member),
         "participation_rate_members": _rate(c, member),
         "tie_density": float((pop.known * s.density_weight).sum()),
-        "bridging_ties": float(pop.bridges.mean()),
-        "trust": float(pop.trust.mean()),
-        "belief": float(pop.belief.mean()),
+        "bridging_ties": float(pop.bridges.sum()) / n,
+        "trust": float(pop.trust.sum(dtype=np.float64)) / n,
+        "belief": float(pop.belief.sum(dtype=np.float64)) / n,
         "participation_gini": gini(pop.weeks_active),
         "board_listed": np.count_nonzero(model.board.listed),
         "board_thanked": np.count_nonzero(model.board.thanked),
-        **co_governance(model),
+        **co_governance(model, rate),
     }
 
 
-def co_governance(model: LinliModel) -> dict[str, float]:
+QUIET = {  # the co-governance columns while none of their mechanisms runs
+    "problems_arisen": 0, "problems_open": 0, "problems_reported": 0,
+    "reported_by_couriers": 0, "problems_fixed": 0, "mean_weeks_to_fix": float("nan"),
+    "share_reported": 0.0, "courier_report_share": 0.0, "courier_reporters": 0,
+    "couriers_active": 0, "partnerships_active": 0, "parking_shared": 0, "rooms_shared": 0,
+    "space_quality": 0.0, "duty_turns": 0, "duty_turns_kept": 0, "council_turnout": 0.0,
+    "satisfaction": 1.0,
+}
+
+
+def co_governance(model: LinliModel, participation_rate: float) -> dict[str, float]:
     """Problems, couriers, businesses, shared spaces, councils, and the five co-s (ODD §7.12).
 
     A mechanism switched off leaves its columns at 0 (``mean_weeks_to_fix``: NaN).
     """
     p, book, cou, biz = model.params, model.problems, model.couriers, model.businesses
-    week = book.week if p.problems.enabled else {}
-    totals = book.totals
-    reported_share = totals["reported"] / totals["arisen"] if totals["arisen"] else 0.0
-    satisfaction = problems.satisfaction(model) * (
-        1.0 if not p.commons.enabled else 0.5 + 0.5 * commons.quality_of(model))
-    participation_rate = float(model.pop.contributed.mean())
-    partnerships = float(biz.sharing.mean()) if len(biz) else 0.0
-    row = {
-        "problems_arisen": week.get("arisen", 0),
-        "problems_open": len(book) if p.problems.enabled else 0,
-        "problems_reported": week.get("reported", 0),
-        "reported_by_couriers": week.get("reported_by_couriers", 0),
-        "problems_fixed": week.get("fixed", 0),
-        "mean_weeks_to_fix": problems.mean_weeks_to_fix(book),
-        "share_reported": reported_share,
-        "courier_report_share": (totals["by_couriers"] / totals["reported"]
-                                 if totals["reported"] else 0.0),
-        "courier_reporters": int((cou.reports > 0).sum()),
-        "couriers_active": int(cou.active.sum()),
-        "partnerships_active": int(biz.sharing.sum()),
-        "parking_shared": int(biz.parking[biz.sharing].sum()),
-        "rooms_shared": int((biz.sharing & biz.room).sum()),
-        "space_quality": float(model.spaces.quality.mean()) if p.commons.enabled else 0.0,
-        "duty_turns": model.spaces.turns,
-        "duty_turns_kept": model.spaces.kept,
-        "council_turnout": model.councils.turnout,
-        "satisfaction": float(np.mean(satisfaction)),
-    }
-    any_problems_or_spaces = p.problems.enabled or p.commons.enabled
-    row.update({
-        "co_plan": model.councils.turnout,
-        "co_build": (participation_rate + partnerships) / 2 if len(biz) else participation_rate,
-        "co_manage": row["space_quality"],
-        "co_evaluate": reported_share,
-        "co_share": row["satisfaction"] if any_problems_or_spaces else 0.0,
-    })
+    row = dict(QUIET)
+    if p.problems.enabled:
+        totals = book.totals
+        row.update(
+            problems_arisen=book.week.get("arisen", 0),
+            problems_open=len(book),
+            problems_reported=book.week.get("reported", 0),
+            reported_by_couriers=book.week.get("reported_by_couriers", 0),
+            problems_fixed=book.week.get("fixed", 0),
+            mean_weeks_to_fix=problems.mean_weeks_to_fix(book),
+            share_reported=totals["reported"] / totals["arisen"] if totals["arisen"] else 0.0,
+            courier_report_share=(totals["by_couriers"] / totals["reported"]
+                                  if totals["reported"] else 0.0),
+        )
+    if len(cou):
+        row.update(courier_reporters=np.count_nonzero(cou.reports),
+                   couriers_active=np.count_nonzero(cou.active))
+    if len(biz):
+        row.update(partnerships_active=np.count_nonzero(biz.sharing),
+                   parking_shared=int(biz.parking[biz.sharing].sum()),
+                   rooms_shared=np.count_nonzero(biz.sharing & biz.room))
+    if p.commons.enabled:
+        row.update(space_quality=float(model.spaces.quality.mean()),
+                   duty_turns=model.spaces.turns, duty_turns_kept=model.spaces.kept)
+    if p.councils.enabled:
+        row["council_turnout"] = model.councils.turnout
+    if p.problems.enabled or p.commons.enabled:
+        satisfaction = problems.satisfaction(model) * (
+            1.0 if not p.commons.enabled else 0.5 + 0.5 * commons.quality_of(model))
+        row["satisfaction"] = float(np.mean(satisfaction))
+    partnerships = np.count_nonzero(biz.sharing) / len(biz) if len(biz) else 0.0
+    row.update(
+        co_plan=row["council_turnout"],
+        co_build=(participation_rate + partnerships) / 2 if len(biz) else participation_rate,
+        co_manage=row["space_quality"],
+        co_evaluate=row["share_reported"],
+        co_share=row["satisfaction"] if p.problems.enabled or p.commons.enabled else 0.0,
+    )
     return row
 
 

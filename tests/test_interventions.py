@@ -37,14 +37,18 @@ def test_post_red_list_lists_contributors_and_leaves_a_glow(model):
     assert model.frame["board_listed"].iloc[-2] == 0
 
 
-def test_start_club_grows_a_group_in_a_scenario_without_groups(model):
-    model.intervene("start_club", unit=3)
-    model.run_for(30)
-    frame = model.frame
-    assert frame["groups"].iloc[5] == 0 and frame["groups"].iloc[6] == 1
-    leader = model.groups.leader[0]
-    assert model.layout.unit_of[leader] == 3
-    assert frame["group_members"].iloc[-1] > 1  # it recruits
+def test_start_club_grows_a_group_in_a_scenario_without_groups():
+    grew = 0
+    for seed in range(8):
+        m = LinliModel(SMALL, rng=seed, agents=False)
+        m.run_for(6)
+        m.intervene("start_club", unit=3)
+        m.run_for(30)
+        frame = m.frame
+        assert frame["groups"].iloc[5] == 0 and frame["groups"].iloc[6] == 1
+        assert m.layout.unit_of[m.groups.leader[0]] == 3
+        grew += frame["group_members"].max() > 3
+    assert grew >= 6  # a club recruits in most runs (a few die out early, as real ones do)
 
 
 def test_open_station_attaches_couriers(model):

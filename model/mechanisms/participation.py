@@ -121,15 +121,18 @@ def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None)
 def _update_ties(model: LinliModel, contributors_per_unit: np.ndarray) -> None:
     """Contributors get to know co-contributors they did not know; ties lapse slowly.
 
-    Each contributor meets each co-contributor of its unit it does not yet know with chance
-    ``meet_rate``; each week a household loses one tie with chance ``decay_rate · known``.
+    Each week a contributor gets to know one more unit neighbour with chance
+    ``1 − (1 − meet_rate · unknown share)^(co-contributors)`` (each co-contributor it does not
+    know is met with chance ``meet_rate``; at most one new tie a week), and a household loses
+    one tie with chance ``decay_rate · known``.
     """
     pop, t, s, rng = model.pop, model.params.ties, model.sizes, model.rng
     who = np.flatnonzero(pop.contributed)
     co_contributors = contributors_per_unit[model.layout.unit_of[who]] - 1
     unknown_share = 1.0 - pop.known[who] / s.others_safe[who]
-    gained = rng.binomial(co_contributors, np.clip(unknown_share * t.meet_rate, 0, 1))
+    meet = 1.0 - (1.0 - np.clip(unknown_share * t.meet_rate, 0, 1)) ** co_contributors
+    gained = rng.random(len(who)) < meet
     lost = rng.random(pop.size, dtype=np.float32) < np.float32(t.decay_rate) * pop.known
     pop.known -= lost
-    pop.known[who] += gained.astype(pop.known.dtype)
+    pop.known[who] += gained
     np.minimum(pop.known, s.acquaintance_limit, out=pop.known)
