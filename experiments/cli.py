@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,14 +26,14 @@ from trainer import cli as trainer_cli
 
 from . import compare as compare_lib
 from . import output, research_cli
+from .terminal import console, err_console
+from .terminal import fail as _fail
 
 app = typer.Typer(help="Linli (邻里): simulate resident participation in neighbourhood "
                        "co-governance.", no_args_is_help=True, add_completion=False)
 scenarios_app = typer.Typer(help="List built-in scenarios, or show one resolved.",
                             invoke_without_command=True)
 app.add_typer(scenarios_app, name="scenarios")
-console = Console()
-err_console = Console(stderr=True)
 
 SUMMARY_COLUMNS = {  # column → short heading (the legend below the table explains them)
     "participation_rate": "weekly",
@@ -50,11 +49,6 @@ CO_LABELS = {"co_plan": "plan 共谋", "co_build": "build 共建", "co_manage": 
 LEGEND = ("weekly: households that took part this week; core: took part in 6 of the last 8 "
           "weeks; ever: took part at least once; ties: share of unit neighbours known; "
           "members: interest-group members; heads: households whose unit has a head.")
-
-
-def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code=2)
 
 
 def _load(name: str) -> scenario_lib.Scenario:

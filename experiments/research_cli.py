@@ -9,10 +9,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,14 +22,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+from .terminal import console, err_console
+from .terminal import fail as _fail
+
 QUERY_ROWS = 40  # rows printed by `linli query` (all of them go to --out)
-
-
-def _fail(message: str) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code=2)
 
 
 @contextmanager

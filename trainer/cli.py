@@ -13,17 +13,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-err_console = Console(stderr=True)
+from experiments.terminal import fail as _fail
 
 
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
-
-
-def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code=2)
 
 
 def app_command(
