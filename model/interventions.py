@@ -70,7 +70,7 @@ def apply_pending(model: LinliModel) -> None:
 
 def _post_red_list(model: LinliModel) -> None:
     model.started.add("recognition")
-    recognition.post(model)
+    recognition.post(model, completed=model.week - 1)
 
 
 def _start_club(model: LinliModel, unit: int) -> None:

@@ -1,4 +1,5 @@
-"""Couriers (ODD §7.7): routes along the street, service stations, attachment, activities.
+"""Couriers (ODD §7.7): routes along the street, service stations, attachment, activities
+(an active courier gives upkeep hours to the shared spaces along its route, §7.10).
 
 A route is a stretch of ``route_households`` consecutive households (wrapping at the end of
 the street), so what a courier can see does not depend on how the street is cut into units.
@@ -19,7 +20,7 @@ class CourierState:
     """Per-courier arrays, ordered by where their route starts."""
 
     def __init__(self, model: LinliModel) -> None:
-        c, lay, rng = model.params.couriers, model.layout, model.rng
+        c, lay, rng = model.params.couriers, model.layout, model.streams.couriers
         n, households = c.count, lay.households
         self.length = min(c.route_households, households)
         self.start = np.sort(rng.integers(0, households, size=n)) if n else np.zeros(0, int)
@@ -81,7 +82,30 @@ def step(model: LinliModel) -> None:
         return
     target = state.near_station.astype(float)
     state.attachment += c.attachment_rate * (target - state.attachment)
-    state.active[:] = model.rng.random(len(state)) < c.join_rate * state.attachment
+    state.active[:] = (model.streams.couriers.random(len(state))
+                       < c.join_rate * state.attachment)
+
+
+def upkeep_hours(model: LinliModel, buildings: int) -> np.ndarray:
+    """Per building: upkeep hours from this week's active couriers, each spreading
+    ``activity_hours`` evenly over the households along its route."""
+    state = model.couriers
+    active = np.flatnonzero(state.active)
+    if len(active) == 0:
+        return np.zeros(buildings)
+    n = model.layout.households
+    share = model.params.couriers.activity_hours / state.length
+    start = state.start[active]
+    end = start + state.length  # routes wrap at the end of the street
+    change = np.zeros(n + 1)
+    np.add.at(change, start, share)
+    np.add.at(change, np.minimum(end, n), -share)
+    wrapped = end > n
+    np.add.at(change, np.zeros(int(wrapped.sum()), dtype=np.int64), share)
+    np.add.at(change, end[wrapped] - n, -share)
+    per_household = np.cumsum(change)
+    return np.bincount(model.layout.building_of, weights=per_household[:n],
+                       minlength=buildings)
 
 
 def report_weights(model: LinliModel) -> np.ndarray:

@@ -1,6 +1,9 @@
-"""The leadership chain and invitations (ODD §7.6): grid head → building head → neighbour head,
-filled from party members first, then the most active residents; heads and contributing
-party members invite the households they are responsible for."""
+"""The leadership chain and invitations (ODD §7.6): grid head → building head → neighbour head.
+
+Posts are offered to households willing and able to serve — party members first, then the
+most active — from a finite pool: a unit with no willing candidate has a vacant post, and a
+head whose unit is larger than it can look after burns out, quits and leaves the pool. Heads
+and contributing party members invite the households they are responsible for."""
 
 from __future__ import annotations
 
@@ -22,23 +25,41 @@ def recent_weeks(history: np.ndarray) -> np.ndarray:
 
 
 def step(model: LinliModel) -> None:
-    """Review posts when due, then send this week's invitations."""
+    """Burnout, then a review when due, then this week's invitations."""
     h, pop = model.params.heads, model.pop
     pop.invited[:] = False
     if not model.active("heads"):
         return
+    _burn_out(model)
     if h.enabled and (model.week == 1 or model.week % h.review_every == 0):
         appoint(model)
     _invite(model)
 
 
+def load(model: LinliModel) -> np.ndarray:
+    """Per unit: households per neighbour-head post, over what one head can look after."""
+    lay = model.layout
+    return lay.unit_size / np.maximum(model.head_posts, 1) / model.params.heads.capacity
+
+
+def _burn_out(model: LinliModel) -> None:
+    """Each head quits with chance ``burnout_rate · load`` a week and is no longer willing."""
+    h, pop = model.params.heads, model.pop
+    heads = np.flatnonzero(pop.head > 0)
+    hazard = h.burnout_rate * load(model)[model.layout.unit_of[heads]]
+    out = heads[model.streams.heads.random(len(heads)) < hazard]
+    pop.head[out] = HeadRank.NONE
+    pop.willing[out] = False
+
+
 def appoint(model: LinliModel) -> None:
-    """Dismiss heads inactive for eight weeks; fill empty posts level by level."""
+    """Dismiss heads inactive for eight weeks; offer empty posts, level by level, to willing
+    households (posts with no willing candidate stay vacant)."""
     pop, lay = model.pop, model.layout
     inactive = (pop.history == 0) if model.week > 8 else np.zeros(pop.size, dtype=bool)
     pop.head[(pop.head > 0) & inactive] = HeadRank.NONE
-    score = candidate_score(model) + 1e-3 * model.rng.random(pop.size)
-    eligible = ~inactive  # nobody inactive for eight weeks is (re)appointed
+    score = candidate_score(model) + 1e-3 * model.streams.heads.random(pop.size)
+    eligible = pop.willing & ~inactive  # nobody inactive for eight weeks is (re)appointed
     for rank, level in ((HeadRank.NEIGHBOUR, "unit"), (HeadRank.BUILDING, "li"),
                         (HeadRank.GRID, "grid")):
         group_of = lay.of(level)
@@ -59,10 +80,11 @@ def candidate_score(model: LinliModel) -> np.ndarray:
 
 
 def best_in_unit(model: LinliModel, unit: int) -> int:
-    """The household a review would appoint first in ``unit`` (among non-heads, if any)."""
+    """The household a review would appoint first in ``unit`` (among non-heads, if any;
+    willing households first)."""
     lay, pop = model.layout, model.pop
     members = np.arange(lay.unit_start[unit], lay.unit_start[unit] + lay.unit_size[unit])
-    score = candidate_score(model)[members]
+    score = candidate_score(model)[members] + 10.0 * pop.willing[members]
     free = pop.head[members] == 0
     if free.any():
         score = np.where(free, score, -np.inf)
@@ -84,15 +106,16 @@ def _fill(head: np.ndarray, group_of: np.ndarray, score: np.ndarray, eligible: n
 
 
 def _invite(model: LinliModel) -> None:
-    h, pop, lay, s, rng = model.params.heads, model.pop, model.layout, model.sizes, model.rng
+    h, pop, lay, rng = model.params.heads, model.pop, model.layout, model.streams.heads
     # Every inviter spreads its invitations over its unit neighbours. How many heads a unit has
     # is the head_span channel (model.head_posts); the number of contributing party members
     # grows with the unit, so party invitations are not a size channel.
     heads_here = _per_unit_others(lay.unit_of, pop.head > 0, lay.units)
     inviting = pop.party & pop.contributed
     party_here = _per_unit_others(lay.unit_of, inviting, lay.units)
-    p_head = 1.0 - (1.0 - np.minimum(1.0, h.invites_per_week / s.others_safe)) ** heads_here
-    p_party = 1.0 - (1.0 - np.minimum(1.0, h.party_invites / s.others_safe)) ** party_here
+    neighbours = np.maximum(lay.unit_size[lay.unit_of] - 1, 1)
+    p_head = 1.0 - (1.0 - np.minimum(1.0, h.invites_per_week / neighbours)) ** heads_here
+    p_party = 1.0 - (1.0 - np.minimum(1.0, h.party_invites / neighbours)) ** party_here
     p = np.where(pop.head > 0, p_party, 1.0 - (1.0 - p_head) * (1.0 - p_party))
     pop.invited[:] = rng.random(pop.size) < p
     # the chain: a building head keeps the neighbour heads of its 里 going, a grid head its
@@ -109,12 +132,23 @@ def _per_unit_others(unit_of: np.ndarray, mask: np.ndarray, units: int) -> np.nd
 
 
 def coverage(model: LinliModel) -> float:
-    """Share of households whose unit has a neighbour head."""
+    """Share of households whose unit has a neighbour head (NaN when heads are not part of
+    the run)."""
     lay, pop = model.layout, model.pop
     if not model.active("heads"):
-        return 0.0
+        return float("nan")
     has_head = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=lay.units) > 0
     return float(has_head[lay.unit_of].mean())
+
+
+def vacancy(model: LinliModel) -> float:
+    """Share of neighbour-head posts with nobody in them (NaN when heads are not part of the
+    run)."""
+    lay, pop = model.layout, model.pop
+    if not model.active("heads") or model.head_posts.sum() == 0:
+        return float("nan")
+    held = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=lay.units)
+    return float(np.maximum(model.head_posts - held, 0).sum() / model.head_posts.sum())
 
 
 def utility_term(model: LinliModel) -> np.ndarray | float:
