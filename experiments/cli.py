@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 import scenarios as scenario_lib
+from model import metrics
 from model.core import LinliModel
 from model.params import ParameterError
 from trainer import cli as trainer_cli
@@ -112,10 +113,19 @@ def _print_summary(sc: scenario_lib.Scenario, model: LinliModel, seed: int,
         cells = []
         for col in SUMMARY_COLUMNS:
             v = row[col]
-            cells.append(f"{int(v):,}" if col == "group_members" else f"{100 * v:.1f}%")
+            if v != v:  # NaN: the mechanism is not part of this scenario
+                cells.append("—")
+            else:
+                cells.append(f"{int(v):,}" if col == "group_members" else f"{100 * v:.1f}%")
         table.add_row(str(w), *cells)
     console.print(table)
-    console.print(LEGEND, style="dim")
+    console.print(LEGEND + " —: not part of this scenario.", style="dim")
+    bound = {cap: weeks for cap, weeks in metrics.caps_bound(model).items() if weeks}
+    if bound:
+        console.print("[bold yellow]caps that bound (behaviour did not stop growth):[/] "
+                      + ", ".join(f"{cap} in {weeks} weeks" for cap, weeks in bound.items()))
+    else:
+        console.print("no safety cap bound: every saturation came from behaviour.", style="dim")
     _print_co_governance(model)
 
 
@@ -125,9 +135,12 @@ def _print_co_governance(model: LinliModel) -> None:
     parts = []
     if p.problems.enabled:
         book = model.problems.totals
+        by_couriers = (f" ({last['courier_report_share']:.0%} by couriers)"
+                       if len(model.couriers) else "")
         parts.append(f"problems: {book['arisen']:,} arose, {last['share_reported']:.0%} "
-                     f"reported ({last['courier_report_share']:.0%} by couriers), "
-                     f"{book['fixed']:,} fixed, {last['mean_weeks_to_fix']:.1f} weeks to fix")
+                     f"reported{by_couriers}, {book['fixed']:,} fixed, "
+                     f"{book['ignored']:,} reports ignored, "
+                     f"{last['mean_weeks_to_fix']:.1f} weeks to fix")
     if len(model.businesses):
         parts.append(f"businesses: {int(last['partnerships_active'])} of "
                      f"{len(model.businesses)} in partnership, "
@@ -139,8 +152,9 @@ def _print_co_governance(model: LinliModel) -> None:
     if not parts:
         return
     console.print("; ".join(parts))
-    console.print("five co-s (0–1): " + ", ".join(
-        f"{label} {last[col]:.2f}" for col, label in CO_LABELS.items()))
+    console.print("five co-s (0–1; —: not part of this scenario): " + ", ".join(
+        f"{label} {'—' if last[col] != last[col] else format(last[col], '.2f')}"
+        for col, label in CO_LABELS.items()))
 
 
 class Lang(StrEnum):

@@ -31,6 +31,12 @@ KIND: dict[str, str] = {
     "duty_turns_kept": "count", "council_turnout": "share", "satisfaction": "index",
     "co_plan": "index", "co_build": "index", "co_manage": "index", "co_evaluate": "index",
     "co_share": "index", "size": "count", "week": "count",
+    # model v2 (issue 9)
+    "reach_13w": "share", "occasions_13w": "number", "retention_52w": "share",
+    "hours_top10_share": "share", "habit": "index", "head_vacancy": "share",
+    "head_candidates": "share", "largest_group": "count", "group_cap_weeks": "count",
+    "problems_ignored": "count", "partnership_mean": "index", "council_fix": "share",
+    "council_spaces": "share", "council_activities": "share",
 }
 
 # Every weekly output (ODD §7.8 / model.metrics) and the unit-summary columns we plot.
@@ -93,6 +99,31 @@ COLUMNS: dict[str, dict[str, str]] = {
     "co_evaluate": {"en": "co-evaluating 共评 (0–1)", "zh": "共评（0–1）"},
     "co_share": {"en": "co-sharing 共享 (0–1)", "zh": "共享（0–1）"},
     "size": {"en": "unit size (households)", "zh": "单元规模（户）"},
+    # model v2 (issue 9)
+    "reach_13w": {"en": "households that took part in the last 13 weeks",
+                  "zh": "近13周参与过的住户比例"},
+    "occasions_13w": {"en": "weeks taken part in the last 13 (among those who took part)",
+                      "zh": "近13周参与周数（参与者平均）"},
+    "retention_52w": {"en": "retained a year on (active 52 weeks ago and now)",
+                      "zh": "一年后仍参与的比例"},
+    "hours_top10_share": {"en": "share of hours given by the top 10% of households",
+                          "zh": "投入最多的10%住户所占时长比例"},
+    "habit": {"en": "mean habit of taking part (0–1)", "zh": "平均参与习惯（0–1）"},
+    "head_vacancy": {"en": "neighbour-head posts vacant", "zh": "邻里长空缺比例"},
+    "head_candidates": {"en": "households able and willing to serve as heads",
+                        "zh": "愿意且能够担任邻里长的住户比例"},
+    "largest_group": {"en": "members of the largest group (households)",
+                      "zh": "最大兴趣小组成员户数"},
+    "group_cap_weeks": {"en": "weeks in which the group size cap bound",
+                        "zh": "小组规模上限起作用的周数"},
+    "problems_ignored": {"en": "reports ignored per week", "zh": "每周未获处理的上报数"},
+    "partnership_mean": {"en": "mean partnership with businesses (0–1)",
+                         "zh": "与企业的平均合作程度（0–1）"},
+    "council_fix": {"en": "councils that chose fixing problems first",
+                    "zh": "议事会选择优先解决问题的比例"},
+    "council_spaces": {"en": "councils that chose shared spaces", "zh": "议事会选择公共空间的比例"},
+    "council_activities": {"en": "councils that chose group activities",
+                           "zh": "议事会选择兴趣活动的比例"},
 }
 
 TEXT: dict[str, dict[str, str]] = {

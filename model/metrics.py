@@ -148,12 +148,12 @@ def collect(model: LinliModel) -> dict[str, float]:
 
 def _heads(model: LinliModel) -> dict[str, float]:
     if not model.active("heads"):
-        return {"neighbour_head_coverage": NAN, "head_vacancy": NAN, "heads_willing": NAN,
+        return {"neighbour_head_coverage": NAN, "head_vacancy": NAN, "head_candidates": NAN,
                 "invited": NAN}
     pop = model.pop
     return {"neighbour_head_coverage": heads.coverage(model),
             "head_vacancy": heads.vacancy(model),
-            "heads_willing": np.count_nonzero(pop.willing) / pop.size,
+            "head_candidates": np.count_nonzero(heads.candidates(model)) / pop.size,
             "invited": np.count_nonzero(pop.invited) / pop.size}
 
 

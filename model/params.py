@@ -210,7 +210,8 @@ class Participation(Section):
                                   "formation",
                               doc="Share of habit lost each week one does not take part.")
     hours_per_contribution: float = param(0.5, gt=0, le=1, source=ASSUMED,
-                                          doc="Share of the time budget a full contributor gives.")
+                                          doc="Share of the time budget a household gives in a "
+                                              "week it takes part.")
     trust_learning: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
                                   doc="Speed at which trust follows what one sees get done.")
     achievement_half: float = param(0.3, gt=0, le=1, source=ASSUMED,
@@ -415,7 +416,7 @@ class Problems(Section):
                                    "open problem within its sight.")
     report_rate: float = param(0.3, ge=0, le=1, source=ASSUMED,
                                doc="Chance a resident who noticed a problem reports it.")
-    self_resolve_rate: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+    self_resolve_rate: float = param(0.15, ge=0, le=1, unit="1/week", source=ASSUMED,
                                      doc="Weekly chance an unreported problem goes away.")
     backlog_weeks: float = param(4.0, ge=0, le=520, unit="weeks", source=ASSUMED,
                                  doc="Open problems at the start, in weeks of new problems "
@@ -475,7 +476,7 @@ class Couriers(Section):
     notice_per_delivery: float = param(0.02, ge=0, le=1, source=ASSUMED,
                                        doc="Chance one delivery within sight of an open problem "
                                            "notices it.")
-    report_rate: float = param(0.15, ge=0, le=1, source=ASSUMED,
+    report_rate: float = param(0.05, ge=0, le=1, source=ASSUMED,
                                doc="Chance an unattached courier reports a problem it noticed.")
     stations: int = param(0, ge=0, le=10000, source=EMPIRICAL,
                           ref="FACTS: 15 service stations (驿站) in the district",
@@ -484,7 +485,7 @@ class Couriers(Section):
                                    doc="Weekly approach of attachment to 1 for a courier whose "
                                        "route passes a station (else it decays to 0 at the "
                                        "same rate).")
-    attached_report_boost: float = param(2.0, ge=0, le=20, source=ASSUMED,
+    attached_report_boost: float = param(3.0, ge=0, le=20, source=ASSUMED,
                                          doc="Report chance multiplier at full attachment.")
     join_rate: float = param(0.2, ge=0, le=1, unit="1/week", source=ASSUMED,
                              doc="Weekly chance a fully attached courier joins a community "

@@ -42,7 +42,7 @@ class Population:
     interest: np.ndarray  # interest kind, 0..interests-1
     skilled: np.ndarray  # bool: could found and lead a group
     interest_strength: np.ndarray  # how much the household cares for its interest, 0–1
-    willing: np.ndarray  # bool: would accept a head post (cleared by burnout)
+    willing: np.ndarray  # bool: would accept a head post
     # state
     trust: np.ndarray  # trust / efficacy, 0–1
     belief: np.ndarray  # belief about the share of visible others who contribute
@@ -51,6 +51,7 @@ class Population:
     group: np.ndarray  # interest group id, -1 for none
     head: np.ndarray  # HeadRank
     invited: np.ndarray  # bool: personally invited this week
+    burned_out: np.ndarray  # bool: quit a head post worn out; never serves again
     habit: np.ndarray  # habit and role identity from taking part, 0–1
     # recognition
     streak: np.ndarray  # consecutive boards listing this household
@@ -114,6 +115,7 @@ def init_population(params: Params, layout: Layout, pool_others: np.ndarray,
         group=np.full(n, -1, dtype=np.int32),
         head=np.zeros(n, dtype=np.int8),
         invited=np.zeros(n, dtype=bool),
+        burned_out=np.zeros(n, dtype=bool),
         habit=np.zeros(n, dtype=f32),
         streak=np.zeros(n, dtype=np.int16),
         thanked_times=np.zeros(n, dtype=np.int16),

@@ -28,7 +28,6 @@ class Sizes:
     sight_hi: np.ndarray
     seen: np.ndarray  # sight_hi - sight_lo - 1: households one sees
     seen_inverse: np.ndarray  # 1 / seen (0 where one sees no one)
-    blind: np.ndarray | None  # households who see no one (None if there are none)
     density_weight: np.ndarray  # 1 / (others · households with neighbours), else 0
 
     @classmethod
@@ -56,7 +55,6 @@ class Sizes:
             sight_hi=sight_hi,
             seen=seen,
             seen_inverse=np.where(seen > 0, 1.0 / np.maximum(seen, 1), 0.0).astype(np.float32),
-            blind=np.flatnonzero(seen == 0) if (seen == 0).any() else None,
             density_weight=np.where(others > 0, 1.0 / (np.maximum(others, 1)
                                                        * with_neighbours), 0.0),
         )

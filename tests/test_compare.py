@@ -134,7 +134,7 @@ def test_summary_equals_recomputation_from_runs(one_worker):
             np.testing.assert_allclose(getattr(row, key), value, rtol=1e-9, atol=1e-12,
                                        equal_nan=True, err_msg=f"{row.output} {key}")
             checked += 1
-    assert checked > 100
+    assert checked > 60
 
 
 def test_same_summary_on_one_and_two_workers(one_worker, tmp_path):

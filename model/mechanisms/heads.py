@@ -1,8 +1,10 @@
 """The leadership chain and invitations (ODD §7.6): grid head → building head → neighbour head.
 
 Posts are offered to households willing and able to serve — party members first, then the
-most active — from a finite pool: a unit with no willing candidate has a vacant post, and a
-head whose unit is larger than it can look after burns out, quits and leaves the pool. Heads
+most active — from a finite pool (the households willing from the start, and the core
+volunteers, the report's "active residents"): a unit with no candidate has a vacant post, and a
+head burns out, quits and leaves the pool at a rate that grows with the households it must
+look after. Heads
 and contributing party members invite the households they are responsible for."""
 
 from __future__ import annotations
@@ -43,23 +45,32 @@ def load(model: LinliModel) -> np.ndarray:
 
 
 def _burn_out(model: LinliModel) -> None:
-    """Each head quits with chance ``burnout_rate · load`` a week and is no longer willing."""
+    """Each head quits with chance ``burnout_rate · load`` a week and never serves again."""
     h, pop = model.params.heads, model.pop
     heads = np.flatnonzero(pop.head > 0)
     hazard = h.burnout_rate * load(model)[model.layout.unit_of[heads]]
     out = heads[model.streams.heads.random(len(heads)) < hazard]
     pop.head[out] = HeadRank.NONE
-    pop.willing[out] = False
+    pop.burned_out[out] = True
+
+
+def candidates(model: LinliModel) -> np.ndarray:
+    """Households a post can be offered to: willing from the start or core volunteers (6 of
+    the last 8 weeks), not burned out, and active in the last 8 weeks (after week 8)."""
+    pop = model.pop
+    active = (pop.history != 0) if model.week > 8 else np.ones(pop.size, dtype=bool)
+    core = recent_weeks(pop.history) >= 6
+    return (pop.willing | core) & ~pop.burned_out & active
 
 
 def appoint(model: LinliModel) -> None:
-    """Dismiss heads inactive for eight weeks; offer empty posts, level by level, to willing
-    households (posts with no willing candidate stay vacant)."""
+    """Dismiss heads inactive for eight weeks; offer empty posts, level by level, to the
+    candidates (posts with no candidate stay vacant)."""
     pop, lay = model.pop, model.layout
     inactive = (pop.history == 0) if model.week > 8 else np.zeros(pop.size, dtype=bool)
     pop.head[(pop.head > 0) & inactive] = HeadRank.NONE
     score = candidate_score(model) + 1e-3 * model.streams.heads.random(pop.size)
-    eligible = pop.willing & ~inactive  # nobody inactive for eight weeks is (re)appointed
+    eligible = candidates(model)
     for rank, level in ((HeadRank.NEIGHBOUR, "unit"), (HeadRank.BUILDING, "li"),
                         (HeadRank.GRID, "grid")):
         group_of = lay.of(level)
@@ -84,7 +95,7 @@ def best_in_unit(model: LinliModel, unit: int) -> int:
     willing households first)."""
     lay, pop = model.layout, model.pop
     members = np.arange(lay.unit_start[unit], lay.unit_start[unit] + lay.unit_size[unit])
-    score = candidate_score(model)[members] + 10.0 * pop.willing[members]
+    score = candidate_score(model)[members] + 10.0 * candidates(model)[members]
     free = pop.head[members] == 0
     if free.any():
         score = np.where(free, score, -np.inf)

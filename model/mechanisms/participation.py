@@ -111,8 +111,7 @@ def decide(model: LinliModel, extra: np.ndarray | float) -> None:
     pop.propensity[:] = propensity
     draw = model.streams.decide.random(pop.size, dtype=np.float32)
     pop.contributed[:] = draw < propensity
-    pop.hours[:] = pop.time_budget * np.float32(prm.hours_per_contribution) * propensity
-    pop.hours[~pop.contributed] = 0.0
+    pop.hours[:] = pop.time_budget * np.float32(prm.hours_per_contribution) * pop.contributed
 
 
 def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None) -> None:
@@ -130,8 +129,8 @@ def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None)
     np.cumsum(contributed, dtype=np.int32, out=running[1:])
     # the participation rate of the households one sees (oneself excluded)
     seen_rate = (running[s.sight_hi] - running[s.sight_lo] - contributed) * s.seen_inverse
-    if s.blind is not None:  # a lone household sees no one: its belief stands in
-        seen_rate[s.blind] = pop.belief[s.blind]
+    # a household alone in its unit sees no contribution around it: it observes 0 (its
+    # seen_inverse is 0)
     if group_rate is None:
         observed = seen_rate
     else:  # group-mates are seen too (ODD §7.5)

@@ -80,7 +80,7 @@ def _backlog(model: LinliModel, book: ProblemBook) -> None:
     pr, lay = model.params.problems, model.layout
     rates = _rates(pr) * pr.backlog_weeks
     counts = model.streams.problems.poisson(lay.unit_size[:, None] * rates[None, :])
-    _add(model, book, counts, opened=0)
+    book.totals["arisen"] += _add(model, book, counts, opened=0)
     book.open_seen = _seen_from(model, book.place)
     book.expected_seen = book.open_seen.astype(np.float64)
 

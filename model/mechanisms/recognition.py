@@ -52,8 +52,7 @@ def listing_chance(model: LinliModel) -> np.ndarray:
     """Per household, the chance of a listing it can infer from its board.
 
     After a posting: the share of the listed names (empty slots counting as 0 hours) whose
-    hours are below those the household would give if it took part every week of a period at
-    its current pace. Announced but not yet posted: the announced slots over the competitors
+    hours are below those the household would give if it took part every week of a period. Announced but not yet posted: the announced slots over the competitors
     it believes there are, ``min(1, slots / (belief · scope size))``. Otherwise 0.
     """
     rec, pop, board = model.params.recognition, model.pop, model.board
@@ -63,7 +62,7 @@ def listing_chance(model: LinliModel) -> np.ndarray:
         competitors = np.maximum(1.0, pop.belief * board.scope_size[board.scope_of])
         return np.minimum(1.0, board.slots[board.scope_of] / competitors).astype(np.float32)
     potential = (rec.interval * model.params.participation.hours_per_contribution
-                 * pop.time_budget * pop.propensity)
+                 * pop.time_budget)
     top = float(board.bars.max(initial=0.0)) + 1.0
     scope = board.scope_of
     keys = np.repeat(np.arange(len(board.bar_count)), board.bar_count) * top + board.bars
