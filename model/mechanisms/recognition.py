@@ -52,8 +52,9 @@ def listing_chance(model: LinliModel) -> np.ndarray:
     """Per household, the chance of a listing it can infer from its board.
 
     After a posting: the share of the listed names (empty slots counting as 0 hours) whose
-    hours are below those the household would give if it took part every week of a period. Announced but not yet posted: the announced slots over the competitors
-    it believes there are, ``min(1, slots / (belief · scope size))``. Otherwise 0.
+    hours are below those the household would give if it took part every week of a period.
+    Announced but not yet posted: the announced slots over the competitors it believes there
+    are, ``min(1, slots / (belief · scope size))``. Otherwise 0.
     """
     rec, pop, board = model.params.recognition, model.pop, model.board
     if not board.posted:
