@@ -76,12 +76,14 @@ def ranking_scope(ch: SizeChannels, scope_of: np.ndarray, slots: int) -> tuple[n
     return scope_of, np.full(int(scope_of[-1]) + 1, float(slots))
 
 
-def head_posts(ch: SizeChannels, unit_size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Neighbour-head posts per unit: one per unit, so the share of households holding a post
-    (and receiving a head's invitations) falls with unit size, and the number of heads needed
-    rises as units get smaller. Off: one post per ``reference_size`` households,
-    stochastically rounded, so that share no longer depends on unit size."""
+def head_territory(ch: SizeChannels, unit_of: np.ndarray) -> np.ndarray:
+    """Per household, the territory of its neighbour head: one head post per territory.
+
+    On (``head_span``): its unit — small units need more heads, and a head of a large unit
+    has more households to look after and invite. Off: street segments of
+    ``reference_size`` consecutive households, whatever the units, so posts, a head's load
+    and its invitations per household no longer depend on unit size.
+    """
     if ch.head_span:
-        return np.ones(unit_size.shape, dtype=np.int64)
-    expected = unit_size / ch.reference_size
-    return np.floor(expected + rng.random(unit_size.shape)).astype(np.int64)
+        return unit_of
+    return (np.arange(len(unit_of)) // ch.reference_size).astype(unit_of.dtype)

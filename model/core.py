@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import channels, interventions, metrics
+from . import interventions, metrics
 from .agents import Business, Courier, PartyMember, Resident
 from .mechanisms import (
     businesses,
@@ -54,8 +54,6 @@ class LinliModel(mesa.Model):
         self.pop.known[:] = np.minimum(self.pop.known, self.sizes.acquaintance_limit)
         self.rule = participation.Rule.build(params, self.pop, self.sizes)
         participation.settle_habit(params, self.pop, self.sizes, self.rule)
-        self.head_posts = channels.head_posts(params.size_channels, self.layout.unit_size,
-                                              self.streams.heads)
         self.board = recognition.Board(self)
         self.groups = groups.GroupRegistry(self)
         self.problems = problems.ProblemBook(self)

@@ -234,7 +234,8 @@ class SizeChannels(Section):
                                         "(off: within a street window of `reference_size`).")
     head_span: bool = param(True, source=EMPIRICAL, ref="FACTS: one head per unit",
                             doc="One neighbour head post per unit: small units need more "
-                                "heads, a head of a large unit has more to look after.")
+                                "heads, a head of a large unit has more to look after (off: "
+                                "one per street segment of `reference_size`).")
     sight_range: int = param(20, ge=1, le=10000, unit="households", source=ASSUMED,
                              ref="'upstairs, downstairs, left and right'",
                              doc="Households that can see one household's contribution.")
@@ -389,7 +390,11 @@ class Heads(Section):
     beta_invite: float = param(1.0, ge=0, le=10, source=ASSUMED,
                                doc="Logit weight of a personal invitation this week.")
     beta_head: float = param(1.5, ge=0, le=10, source=ASSUMED,
-                             doc="Logit weight of holding a head post (duty).")
+                             doc="Logit weight of holding a head post (duty), reached as the "
+                                 "households one looks after grow.")
+    duty_half: float = param(5.0, gt=0, le=1000, unit="households", source=ASSUMED,
+                             doc="Households looked after at which a post carries half its "
+                                 "duty.")
     party_invites: int = param(1, ge=0, le=100, unit="households/week", source=ASSUMED,
                                doc="Neighbours a contributing party member invites per week.")
     review_every: int = param(8, ge=1, le=104, unit="weeks", source=ASSUMED,

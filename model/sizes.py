@@ -1,5 +1,6 @@
-"""Per-household quantities fixed by the layout: the size channels (ODD §7.2), the sight
-window, the acquaintance pool, the share of the building's public good, and the time cost."""
+"""Per-household quantities fixed by the layout: the size channels (ODD §7.2) — the sight
+window, the acquaintance pool, the heads' territories — and the share of the building's
+public good."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class Sizes:
     seen: np.ndarray  # sight_hi - sight_lo - 1: households one sees
     seen_inverse: np.ndarray  # 1 / seen (0 where one sees no one)
     density_weight: np.ndarray  # 1 / (others · households with neighbours), else 0
+    territory_of: np.ndarray  # household → its neighbour head's territory (head_span)
+    territory_size: np.ndarray  # households per territory
 
     @classmethod
     def build(cls, params: Params, layout: Layout) -> Sizes:
@@ -42,6 +45,7 @@ class Sizes:
         seen = (sight_hi - sight_lo - 1).astype(np.int32)
         building = np.bincount(layout.building_of)[layout.building_of]
         with_neighbours = max(int((others > 0).sum()), 1)
+        territory_of = channels.head_territory(ch, layout.unit_of)
         return cls(
             size=size,
             pool_lo=pool_lo,
@@ -57,6 +61,8 @@ class Sizes:
             seen_inverse=np.where(seen > 0, 1.0 / np.maximum(seen, 1), 0.0).astype(np.float32),
             density_weight=np.where(others > 0, 1.0 / (np.maximum(others, 1)
                                                        * with_neighbours), 0.0),
+            territory_of=territory_of,
+            territory_size=np.bincount(territory_of),
         )
 
 

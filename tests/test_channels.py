@@ -149,29 +149,34 @@ def test_sight_window_off_ignores_units():
     assert lo.min() == 0 and hi.max() == 165
 
 
-# --- head span (posts per unit) ---------------------------------------------------------------
+# --- head span (the territory a neighbour head looks after) ----------------------------------
 
-def test_head_posts_on_one_per_unit():
-    posts = channels.head_posts(on(), np.array([1, 5, 100, 500]), np.random.default_rng(0))
-    assert posts.tolist() == [1, 1, 1, 1]
-    # so the share of households holding a post falls with unit size
-    assert (posts / np.array([1, 5, 100, 500])).tolist() == [1, 0.2, 0.01, 0.002]
+def test_head_territory_on_is_the_unit():
+    unit_of = scopes(1, 5, 100, 500)
+    assert np.array_equal(channels.head_territory(on(), unit_of), unit_of)
+    # one post per territory: the share of households holding a post falls with unit size
+    posts_per_household = 1 / np.bincount(unit_of)
+    assert posts_per_household.tolist() == [1, 0.2, 0.01, 0.002]
 
 
 @pytest.mark.parametrize("reference", [2, 15, 40])
-def test_head_posts_off_in_proportion_to_size(reference):
-    rng = np.random.default_rng(1)
-    sizes = np.array([5, 100])
-    draws = np.array([channels.head_posts(off(reference_size=reference), sizes, rng)
-                      for _ in range(4000)])
-    share = draws.mean(axis=0) / sizes  # posts per household, in expectation
-    assert share == pytest.approx([1 / reference] * 2, rel=0.05)
-    # stochastic rounding: each unit gets floor or ceil of size / reference
-    for col, size in enumerate(sizes):
-        assert set(np.unique(draws[:, col])) <= {size // reference, size // reference + 1}
+def test_head_territory_off_is_street_segments(reference):
+    unit_of = scopes(5, 100, 1, 60)
+    territory = channels.head_territory(off(reference_size=reference), unit_of)
+    sizes = np.bincount(territory)
+    assert np.all(sizes[:-1] == reference) and 0 < sizes[-1] <= reference
+    assert np.all(np.diff(territory) >= 0)  # consecutive households
 
 
 # --- every channel: off means no dependence on size -------------------------------------------
+
+def _territory_sizes(ch: SizeChannels) -> np.ndarray:
+    """Households per territory of the first and the last unit."""
+    unit_of = scopes(*(SIZES * 3))
+    territory = channels.head_territory(ch, unit_of)
+    sizes = np.bincount(territory)[territory]
+    return np.array([sizes[0], sizes[-1]])
+
 
 def _size_dependent_values(ch: SizeChannels) -> dict[str, np.ndarray]:
     lo, hi, unit_of = windows(ch, *SIZES)
@@ -182,7 +187,7 @@ def _size_dependent_values(ch: SizeChannels) -> dict[str, np.ndarray]:
         "acquaintance_pool": np.array([(pool_hi - pool_lo)[first][0],
                                        (pool_hi - pool_lo)[last][0]]),
         "recognition_chance": listing_chance(ch, scopes(*SIZES), 5)[[0, -1]],
-        "head_span": channels.head_posts(ch, SIZES * 60, np.random.default_rng(0)) / (SIZES * 60),
+        "head_span": _territory_sizes(ch),
     }
 
 

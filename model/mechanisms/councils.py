@@ -55,13 +55,17 @@ def preferences(model: LinliModel, offered: list[int]) -> np.ndarray:
 
 
 def step(model: LinliModel) -> None:
-    """Hold councils when due: vote with chance σ(logit(propensity) + vote_ease)."""
+    """Hold councils when due (every ``interval`` weeks) and there is something to decide."""
+    cc = model.params.councils
+    if cc.enabled and model.week % cc.interval == 0 and len(options(model)) >= 2:
+        hold(model)
+
+
+def hold(model: LinliModel) -> None:
+    """Every scope votes, with chance σ(logit(propensity) + vote_ease) per household, for its
+    preferred option; the plurality decides; trust moves with the outcome."""
     cc, pop, lay, state = model.params.councils, model.pop, model.layout, model.councils
-    if not cc.enabled or model.week % cc.interval != 0:
-        return
     offered = options(model)
-    if len(offered) < 2:  # nothing to decide
-        return
     rng = model.streams.councils
     p = np.clip(pop.propensity.astype(np.float64), 1e-6, 1 - 1e-6)
     voted = rng.random(pop.size) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + cc.vote_ease)))

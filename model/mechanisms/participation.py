@@ -136,8 +136,7 @@ def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None)
     else:  # group-mates are seen too (ODD §7.5)
         seen_group, rate = group_rate
         weight = s.seen + seen_group
-        observed = np.where(weight > 0, (seen_rate * s.seen + rate * seen_group)
-                            / np.maximum(weight, 1), pop.belief)
+        observed = (seen_rate * s.seen + rate * seen_group) / np.maximum(weight, 1)
     pop.belief += np.float32(prm.belief_learning) * (observed - pop.belief)
 
     co_contributors = running[s.pool_hi] - running[s.pool_lo] - contributed
