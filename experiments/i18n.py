@@ -39,7 +39,7 @@ KIND: dict[str, str] = {
     "council_spaces": "share", "council_activities": "share",
 }
 
-# Every weekly output (ODD §7.8 / model.metrics) and the unit-summary columns we plot.
+# Every weekly output (ODD §7.13 / model.metrics) and the unit-summary columns we plot.
 COLUMNS: dict[str, dict[str, str]] = {
     "week": {"en": "week", "zh": "周"},
     "participation_rate": {"en": "weekly participation", "zh": "每周参与率"},

@@ -20,7 +20,6 @@ CORE_WEEKS = 6  # of the last 8
 WINDOW = 13  # weeks of a quarter: reach and occasions
 YEAR = 52  # weeks between the two windows of the retention measure
 NAN = float("nan")
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
 
 
 class History:
@@ -67,7 +66,7 @@ class History:
 
 
 def _count(bits: np.ndarray) -> int:
-    return int(_POPCOUNT[bits].sum())
+    return int(np.bitwise_count(bits).sum(dtype=np.int64))
 
 
 def gini(values: np.ndarray) -> float:
@@ -210,7 +209,9 @@ def co_governance(model: LinliModel) -> dict[str, float]:
             courier_report_share=(totals["by_couriers"] / totals["reported"]
                                   if totals["reported"] and len(cou) else NAN),
         )
-    if len(cou):
+    if not len(cou):
+        row["reported_by_couriers"] = NAN
+    else:
         row.update(courier_reporters=np.count_nonzero(cou.reports),
                    couriers_active=np.count_nonzero(cou.active))
     if len(biz):

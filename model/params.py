@@ -61,8 +61,8 @@ class Structure(Section):
         doc="Explicit nesting [households per unit, units per 里, 里 per grid, grids per "
             "community]; overrides the size targets below.")
     li_size: int = param(50, ge=1, le=5000, unit="households", source=ASSUMED,
-                         ref="issue 2: one building ~50 households",
-                         doc="Target households per 里 / building (units are packed into it).")
+                         doc="Target households per 里, the level between unit and grid "
+                             "where building heads serve (units are packed into it).")
     grid_size: int = param(300, ge=1, le=20000, unit="households", source=EMPIRICAL,
                            ref="Wuchang ~375,000 households / 1,272 grid cells",
                            doc="Target households per grid cell (网格).")
@@ -215,8 +215,9 @@ class Participation(Section):
     trust_learning: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
                                   doc="Speed at which trust follows what one sees get done.")
     achievement_half: float = param(0.3, gt=0, le=1, source=ASSUMED,
-                                    doc="Participation seen around one at which trust's target "
-                                        "is one half (target = rate / (rate + this)).")
+                                    doc="Shape of trust's target: rate·(1 + this) / (rate + "
+                                        "this), 0 when nobody one sees takes part, 1 when "
+                                        "everybody does; smaller values saturate sooner.")
 
 
 class SizeChannels(Section):
@@ -376,7 +377,8 @@ class Heads(Section):
                                  doc="Share of party-member households willing and able to "
                                      "serve as a head.")
     willing_other: float = param(0.05, ge=0, le=1, source=ASSUMED,
-                                 ref="FACTS: volunteer heads (often retirees)",
+                                 ref="FACTS: heads from party members and resident activists "
+                                     "(党员群众骨干)",
                                  doc="Share of other households willing and able to serve.")
     capacity: int = param(20, ge=1, le=10000, unit="households", source=EMPIRICAL,
                           ref="FACTS: units of 10–20 households so one head reaches everyone",
@@ -459,7 +461,6 @@ class Problems(Section):
                                   doc="Trust gained by the households within sight of a fixed "
                                       "problem (the reporter gains twice as much).")
     trust_if_ignored: float = param(0.05, ge=0, le=1, source=ASSUMED,
-                                    ref="Sjoberg, Mellon & Peixoto 2017",
                                     doc="Trust lost by the households within sight of a report "
                                         "that counts as ignored (the reporter loses twice as "
                                         "much).")
@@ -544,7 +545,7 @@ class Commons(Section):
     """Shared spaces kept up by residents, optionally on a rotating duty roster (共管)."""
 
     enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: Dushi Taoyuan garden",
-                          doc="Each 里 has a shared space whose quality needs upkeep.")
+                          doc="Each building has a shared space whose quality needs upkeep.")
     quality_initial: float = param(0.3, ge=0, le=1, source=ASSUMED,
                                    ref="FACTS: an abandoned pond",
                                    doc="Initial quality of a shared space (0–1), also what "

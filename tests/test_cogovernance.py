@@ -76,7 +76,8 @@ def test_outputs_in_range(name):
     if name != "rotation-duty":  # the others have problems
         open_before = f["problems_open"].astype(float).shift(1, fill_value=np.inf)
         assert (f["problems_fixed"] <= open_before + f["problems_arisen"]).all()
-        assert (f["reported_by_couriers"] <= f["problems_reported"]).all()
+        if name != "co-building":  # the others have couriers
+            assert (f["reported_by_couriers"] <= f["problems_reported"]).all()
     if name != "couriers":
         assert (f["duty_turns_kept"].dropna() <= f["duty_turns"].dropna()).all()
 
@@ -176,31 +177,33 @@ def test_stations_make_couriers_report_more():
 
 @pytest.mark.slow
 def test_report_again_multipliers_act_on_later_reports():
-    """C3 (report-again, §7.8). Verification, not validation: the multipliers come from
-    Sjoberg, Mellon & Peixoto (2017), so reproducing their ratio would be circular. What the
-    mechanism must do: residents whose first report was fixed report again more often than
-    those whose first was ignored. Control: multipliers of 1 → no such difference."""
-    def next_report_gap(fixed: float, ignored: float) -> list[float]:
+    """C3 (report-again, §7.8). Verification, not validation: the default multipliers come
+    from Sjoberg, Mellon & Peixoto (2017), so reproducing their ratio would be circular. What
+    the mechanism must do: a reporter whose first report was fixed reports again within 26
+    weeks more often than one whose first report was ignored. Who is fixed first is itself
+    confounded (timing, place), so the gap is compared with the gap under neutral multipliers
+    on the same seeds (the negative control); strong multipliers (3 and 1/3) make the
+    direction visible above that noise with 20 seeds."""
+    def gaps(fixed: float, ignored: float) -> np.ndarray:
         params = scenario("couriers", couriers={"count": 0},
-                          problems={"workers_per_1000": 1.5, "fixes_per_worker": 2.0,
+                          problems={"workers_per_1000": 1.0, "fixes_per_worker": 3.0,
+                                    "notice_rate": 0.3, "report_rate": 0.9,
                                     "again_if_fixed": fixed, "again_if_ignored": ignored})
-        gaps = []
+        out = []
         for seed in range(SEEDS):
             model = LinliModel(params, rng=seed, agents=False)
             model.run_for(104)
             book = model.problems
             again = (book.next_report_week >= 0) & (book.next_report_week
                                                     <= book.first_outcome_week + 26)
-            early = book.first_outcome_week <= model.week - 26
-            shares = [again[(book.first_outcome == k) & early].mean() for k in (1, 2)]
-            if np.isfinite(shares).all():
-                gaps.append(shares[0] - shares[1])
-        return gaps
+            early = (book.first_outcome_week > 0) & (book.first_outcome_week <= model.week - 26)
+            out.append(again[(book.first_outcome == 1) & early].mean()
+                       - again[(book.first_outcome == 2) & early].mean())
+        return np.array(out)
 
-    learned = next_report_gap(1.25, 0.8)
-    assert mean_ci(learned).low > 0
-    same, ci = equivalent(next_report_gap(1.0, 1.0), [0.0] * SEEDS, margin=0.03)
-    assert same, ci
+    neutral = gaps(1.0, 1.0)
+    assert np.isfinite(neutral).all()
+    assert diff_ci(gaps(3.0, 1 / 3), neutral, paired=True).low > 0.05
 
 
 def _sharing(p: Params) -> Params:
@@ -258,7 +261,8 @@ def test_partnerships_vary_with_the_residents_and_the_businesses():
 def test_rotation_keeps_shared_spaces_better():
     """C5 (rotating duty, §7.10): the duty roster keeps spaces in better shape than ordinary
     upkeep alone. Control: a roster whose turns give no upkeep and carry no duty
-    (`duty_hours = 0`, `beta_duty = 0`) is no better than none."""
+    (`duty_hours = 0`, `beta_duty = 0`) is no better than none (it is worse: those on duty
+    give no ordinary upkeep, and missed turns lower their unit's beliefs)."""
     roster = run_seeds(scenario("rotation-duty"), SEEDS, weeks=52)
     none = run_seeds(scenario("rotation-duty", commons={"rotation": False}), SEEDS, weeks=52)
     idle = run_seeds(scenario("rotation-duty", commons={"duty_hours": 0.0, "beta_duty": 0.0}),
@@ -266,9 +270,9 @@ def test_rotation_keeps_shared_spaces_better():
     better = diff_ci(window_mean(roster, "space_quality", 40, 52),
                      window_mean(none, "space_quality", 40, 52), paired=True)
     assert better.low > 0.02, better
-    same, ci = equivalent(window_mean(idle, "space_quality", 40, 52),
-                          window_mean(none, "space_quality", 40, 52), margin=0.01, paired=True)
-    assert same, ci
+    no_better = diff_ci(window_mean(idle, "space_quality", 40, 52),
+                        window_mean(none, "space_quality", 40, 52), paired=True)
+    assert no_better.high < 0.005, no_better
 
 
 @pytest.mark.slow

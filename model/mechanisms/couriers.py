@@ -31,6 +31,11 @@ class CourierState:
             grids = lay.count("grid")
             self.station_grid[rng.choice(grids, size=min(c.stations, grids), replace=False)] = True
         self.near_station = self._passes_station()
+        # each route's households by building, for the upkeep active couriers give (§7.10)
+        owner = np.repeat(np.arange(n), self.length)
+        on_route = (np.repeat(self.start, self.length)
+                    + np.tile(np.arange(self.length), n)) % households
+        self.route_owner, self.route_building = owner, lay.building_of[on_route]
         self.attachment = np.zeros(n)
         self.report_mult = np.ones(n)  # report-again multiplier (ODD §7.8)
         self.reports = np.zeros(n, dtype=np.int64)
@@ -90,22 +95,11 @@ def upkeep_hours(model: LinliModel, buildings: int) -> np.ndarray:
     """Per building: upkeep hours from this week's active couriers, each spreading
     ``activity_hours`` evenly over the households along its route."""
     state = model.couriers
-    active = np.flatnonzero(state.active)
-    if len(active) == 0:
+    if not state.active.any():
         return np.zeros(buildings)
-    n = model.layout.households
+    on_route = state.active[state.route_owner]
     share = model.params.couriers.activity_hours / state.length
-    start = state.start[active]
-    end = start + state.length  # routes wrap at the end of the street
-    change = np.zeros(n + 1)
-    np.add.at(change, start, share)
-    np.add.at(change, np.minimum(end, n), -share)
-    wrapped = end > n
-    np.add.at(change, np.zeros(int(wrapped.sum()), dtype=np.int64), share)
-    np.add.at(change, end[wrapped] - n, -share)
-    per_household = np.cumsum(change)
-    return np.bincount(model.layout.building_of, weights=per_household[:n],
-                       minlength=buildings)
+    return share * np.bincount(state.route_building[on_route], minlength=buildings)
 
 
 def report_weights(model: LinliModel) -> np.ndarray:

@@ -21,12 +21,9 @@ from ..population import HeadRank
 if TYPE_CHECKING:
     from ..core import LinliModel
 
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
-
-
 def recent_weeks(history: np.ndarray) -> np.ndarray:
     """Weeks contributed among the last eight (popcount of the history bit mask)."""
-    return _POPCOUNT[history]
+    return np.bitwise_count(history)
 
 
 def step(model: LinliModel) -> None:
