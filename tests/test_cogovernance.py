@@ -14,7 +14,7 @@ import pytest
 
 import scenarios
 from experiments.runner import run_seeds, window_mean
-from experiments.stats import diff_ci, equivalent, mean_ci
+from experiments.stats import diff_ci, equivalent
 from model import metrics
 from model.core import LinliModel
 from model.mechanisms.problems import PARKING
