@@ -47,8 +47,28 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def counts() -> dict[str, int]:
+    """Parameters by source tag (empirical / calibrated / assumed)."""
+    tally: dict[str, int] = {}
+    for cls in (Params, *SECTIONS.values()):
+        for name, field in cls.model_fields.items():
+            if name in SECTIONS:
+                continue
+            source = (field.json_schema_extra or {}).get("source", "?")
+            tally[source] = tally.get(source, 0) + 1
+    return tally
+
+
+def summary() -> str:
+    """One sentence: how many parameters there are of each source."""
+    tally = counts()
+    parts = ", ".join(f"**{tally.get(k, 0)} {k}**" for k in ("empirical", "calibrated",
+                                                             "assumed"))
+    return f"{sum(tally.values())} parameters: {parts}."
+
+
 def block() -> str:
-    return f"{BEGIN}\n{table()}\n{END}"
+    return f"{BEGIN}\n{summary()}\n\n{table()}\n{END}"
 
 
 def write(path: Path = ODD) -> None:
