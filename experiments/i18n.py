@@ -36,7 +36,7 @@ KIND: dict[str, str] = {
     "hours_top10_share": "share", "habit": "index", "head_vacancy": "share",
     "head_candidates": "share", "largest_group": "count", "group_cap_weeks": "count",
     "problems_ignored": "count", "partnership_mean": "index", "council_fix": "share",
-    "council_spaces": "share", "council_activities": "share",
+    "council_spaces": "share", "council_activities": "share", "reports_top10_share": "share",
 }
 
 # Every weekly output (ODD §7.13 / model.metrics) and the unit-summary columns we plot.
@@ -124,6 +124,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "council_spaces": {"en": "councils that chose shared spaces", "zh": "议事会选择公共空间的比例"},
     "council_activities": {"en": "councils that chose group activities",
                            "zh": "议事会选择兴趣活动的比例"},
+    "reports_top10_share": {"en": "share of residents' reports made by the top 10% of reporters",
+                            "zh": "上报最多的10%居民所占上报比例"},
 }
 
 TEXT: dict[str, dict[str, str]] = {

@@ -179,7 +179,8 @@ def _board(model: LinliModel) -> dict[str, float]:
 
 PROBLEM_COLUMNS = ("problems_arisen", "problems_open", "problems_reported",
                    "reported_by_couriers", "problems_fixed", "problems_ignored",
-                   "mean_weeks_to_fix", "share_reported", "courier_report_share")
+                   "mean_weeks_to_fix", "share_reported", "courier_report_share",
+                   "reports_top10_share")
 COURIER_COLUMNS = ("courier_reporters", "couriers_active")
 BUSINESS_COLUMNS = ("partnership_mean", "partnerships_active", "parking_shared",
                     "rooms_shared")
@@ -208,6 +209,7 @@ def co_governance(model: LinliModel) -> dict[str, float]:
             share_reported=totals["reported"] / totals["arisen"] if totals["arisen"] else NAN,
             courier_report_share=(totals["by_couriers"] / totals["reported"]
                                   if totals["reported"] and len(cou) else NAN),
+            reports_top10_share=top_share(book.reports[book.reports > 0]),
         )
     if not len(cou):
         row["reported_by_couriers"] = NAN
