@@ -41,7 +41,7 @@ class Simulator:
         self.fixed = dict(fixed)
 
     def __call__(self, pars: Mapping[str, float]) -> dict[str, float]:
-        seed = int(np.random.randint(0, 2**31 - 1))
+        seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 (pyabc seeds the global one)
         theta = {**self.fixed, **{name: float(pars[name]) for name in pars}}
         stats = simulate(self.library, theta, seed)
         observed, sd = self.library.observed(), self.library.sd()
@@ -61,7 +61,7 @@ def evaluate_candidate(payload: bytes, seed: int) -> bytes:
     from them), run pyabc's ``simulate_one`` and return the pickled particle."""
     import cloudpickle
 
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (pyabc draws proposals from the global generator)
     random.seed(seed)
     simulate_one = cloudpickle.loads(payload)
     return pickle.dumps(simulate_one())
