@@ -20,14 +20,14 @@ from rich.progress import (
 from rich.table import Table
 
 import scenarios as scenario_lib
+from experiments import research_cli
+from experiments.reporting import compare as compare_lib
+from experiments.running import output
+from experiments.terminal import console, err_console
+from experiments.terminal import fail as _fail
 from model.core import LinliModel
 from model.params import ParameterError
 from trainer import cli as trainer_cli
-
-from . import compare as compare_lib
-from . import output, research_cli
-from .terminal import console, err_console
-from .terminal import fail as _fail
 
 app = typer.Typer(help="Linli (邻里): simulate resident participation in neighbourhood "
                        "co-governance.", no_args_is_help=True, add_completion=False)
@@ -165,7 +165,7 @@ def compare_scenarios(
 ) -> None:
     """Compare scenarios on the same seeds; write report.html, summary.csv, runs.parquet,
     plots and manifest.json."""
-    from . import report  # matplotlib only when needed
+    from experiments.reporting import report  # matplotlib only when needed
 
     started = time.perf_counter()
     loaded = _load_all(names)

@@ -22,8 +22,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .terminal import console, err_console
-from .terminal import fail as _fail
+from experiments.terminal import console, err_console
+from experiments.terminal import fail as _fail
 
 QUERY_ROWS = 40  # rows printed by `linli query` (all of them go to --out)
 
@@ -41,7 +41,7 @@ def _warnings_shown() -> Iterator[None]:
 
 def sweep(
     spec: Annotated[str, typer.Argument(help="Spec .toml file, or the name of a shipped spec "
-                                             "(experiments/specs/)")],
+                                             "(experiments/sweeping/specs/)")],
     workers: Annotated[int | None, typer.Option(
         min=0, help="Local worker processes (default: one per CPU; 0: in this process)",
         show_default=False)] = None,
@@ -56,9 +56,9 @@ def sweep(
 ) -> None:
     """Run a spec's design (or resume it); results go to a store that `linli query`,
     `linli sensitivity` and `linli discover` read."""
-    from . import spec as spec_lib
-    from .store import StoreError
-    from .sweep import SweepError, run_sweep
+    from experiments.sweeping import spec as spec_lib
+    from experiments.sweeping.store import StoreError
+    from experiments.sweeping.sweep import SweepError, run_sweep
 
     with _warnings_shown():
         try:
@@ -108,7 +108,7 @@ def sensitivity(
 ) -> None:
     """Sobol indices (S1, ST with confidence intervals) or Morris μ*/σ of one output,
     averaging replicates per design point; writes a CSV table and a PNG bar chart."""
-    from . import sensitivity as sa
+    from experiments.analysis import sensitivity as sa
 
     analysis = _analysed(lambda: sa.analyse(directory, output, week))
     for note in analysis.warnings:
@@ -135,8 +135,8 @@ def query(
     (the kept weekly outputs) and `design` (one row per design point)."""
     import duckdb
 
-    from .output import atomic_write
-    from .store import Store, StoreError
+    from experiments.running.output import atomic_write
+    from experiments.sweeping.store import Store, StoreError
 
     if out is not None and out.suffix not in (".csv", ".parquet"):
         _fail(f"--out must end in .csv or .parquet (got {out.name})")
@@ -178,7 +178,7 @@ def discover(
 ) -> None:
     """Scenario discovery with PRIM: which ranges of the varied parameters keep an output
     above (or below) a threshold; writes the box as CSV and a plot as PNG."""
-    from . import discovery
+    from experiments.analysis import discovery
 
     found = _analysed(lambda: discovery.discover(directory, output, week, threshold, below,
                                                  min_coverage))
@@ -200,8 +200,8 @@ def discover(
 
 
 def _analysed[T](compute: Callable[[], T]) -> T:
-    from .sensitivity import AnalysisError
-    from .store import StoreError
+    from experiments.analysis.sensitivity import AnalysisError
+    from experiments.sweeping.store import StoreError
 
     try:
         with _warnings_shown():

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import scenarios
-from experiments import output
 from experiments.cli import app
+from experiments.running import output
 from model.core import LinliModel
 
 runner = CliRunner()

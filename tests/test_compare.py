@@ -13,8 +13,8 @@ from scipy import stats
 from typer.testing import CliRunner
 
 import scenarios
-from experiments import compare as compare_lib
 from experiments.cli import app
+from experiments.reporting import compare as compare_lib
 
 runner = CliRunner()
 NAMES = ("baseline", "small-units", "red-list")

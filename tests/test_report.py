@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy import stats
 
-from experiments import compare as compare_lib
-from experiments import i18n, plots, report
+from experiments.reporting import compare as compare_lib
+from experiments.reporting import i18n, plots, report
 from model.core import LinliModel
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,19 +10,19 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from experiments import discovery
-from experiments import sensitivity as sa
-from experiments import spec as spec_lib
+from experiments.analysis import discovery
+from experiments.analysis import sensitivity as sa
+from experiments.analysis.sensitivity import AnalysisError
 from experiments.cli import app
-from experiments.sensitivity import AnalysisError
-from experiments.store import Store
-from experiments.sweep import run_sweep
+from experiments.sweeping import spec as spec_lib
+from experiments.sweeping.store import Store
+from experiments.sweeping.sweep import run_sweep
 
 runner = CliRunner()
 
 ISHIGAMI = f"""
 title = "Ishigami"
-model = "experiments.sensitivity:ishigami"
+model = "experiments.analysis.sensitivity:ishigami"
 weeks = 1
 seed = 11
 

@@ -13,10 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from experiments import spec as spec_lib
 from experiments.cli import app
-from experiments.store import Store, StoreError
-from experiments.sweep import run_sweep
+from experiments.sweeping import spec as spec_lib
+from experiments.sweeping.store import Store, StoreError
+from experiments.sweeping.sweep import run_sweep
 
 runner = CliRunner()
 

@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from experiments import design as design_lib
-from experiments import spec as spec_lib
-from experiments import sweep as sweep_lib
 from experiments.cli import app
-from experiments.store import Store, StoreError
-from experiments.sweep import run_sweep
+from experiments.sweeping import design as design_lib
+from experiments.sweeping import spec as spec_lib
+from experiments.sweeping import sweep as sweep_lib
+from experiments.sweeping.store import Store, StoreError
+from experiments.sweeping.sweep import run_sweep
 from model.params import Params
 
 runner = CliRunner()

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .output import atomic_write
+from experiments.running.output import atomic_write
+from experiments.sweeping.store import Store
+
 from .sensitivity import AnalysisError
-from .store import Store
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .output import atomic_write, write_json
+from experiments.running.output import atomic_write, write_json
+
 from .spec import Spec, linli_parameters
 
 TABLES = ("runs", "metrics")

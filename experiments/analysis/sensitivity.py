@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .design import UNIT_PREFIX
-from .output import atomic_write
-from .store import Store
+from experiments.running.output import atomic_write
+from experiments.sweeping.design import UNIT_PREFIX
+from experiments.sweeping.store import Store
 
 MIN_SOBOL_N = 512  # below this, Sobol estimates are noisy (wide confidence intervals)
 MIN_MORRIS_TRAJECTORIES = 10
@@ -209,7 +209,7 @@ ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
 def ishigami(params: dict[str, float], seed: int, weeks: int) -> dict[str, float]:
     """The Ishigami function of x1, x2, x3 (each uniform on [-π, π]), a model with known
     Sobol indices (``ishigami_indices``) for checking a sensitivity pipeline end to end.
-    Use it as ``model = "experiments.sensitivity:ishigami"`` in a spec."""
+    Use it as ``model = "experiments.analysis.sensitivity:ishigami"`` in a spec."""
     x1, x2, x3 = params["x1"], params["x2"], params["x3"]
     return {"y": math.sin(x1) + ISHIGAMI_A * math.sin(x2) ** 2
             + ISHIGAMI_B * x3 ** 4 * math.sin(x1)}

@@ -6,7 +6,8 @@ and the same call resumes it. A run that raises is recorded (parameters, seed, e
 traceback) and the sweep goes on. Each run's seed comes from the root seed and its (point,
 replicate), so results do not depend on the backend, worker count or completion order.
 
-On a Dask cluster every worker needs Linli installed: a task is ``experiments.sweep.run_batch``.
+On a Dask cluster every worker needs Linli installed: a task is
+``experiments.sweeping.sweep.run_batch``.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from experiments.running import output
 from model.core import LinliModel
 from model.params import Params
 
 from . import design as design_lib
-from . import output
 from . import spec as spec_lib
 from .spec import Outputs, Spec
 from .store import Store, flat_params, run_schema
@@ -423,7 +424,7 @@ class _LocalPool(Executor):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["experiments.sweep"])
+        self.context.set_forkserver_preload(["experiments.sweeping.sweep"])
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:

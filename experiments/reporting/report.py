@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import i18n, output, plots
+from experiments.running import output
+
+from . import i18n, plots
 from .compare import KEY_OUTPUTS, Comparison
 
 SENTENCE_OUTPUTS = ("participation_rate", "core_volunteers", "ever_participated",
