@@ -110,6 +110,7 @@ def _sobol(problem: dict[str, Any], y: np.ndarray, second: bool, output: str, we
                        conf_level=CONFIDENCE, seed=seed)
     table = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"],
                           "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    table = _by_importance(table, "ST")
     pairs = None
     if second:
         names = problem["names"]
@@ -128,7 +129,13 @@ def _morris(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int, 
     table = pd.DataFrame({"parameter": problem["names"], "mu_star": si["mu_star"],
                           "mu_star_conf": si["mu_star_conf"], "mu": si["mu"],
                           "sigma": si["sigma"]})
-    return Analysis("morris", output, week, n, replicates, table, None, notes)
+    return Analysis("morris", output, week, n, replicates, _by_importance(table, "mu_star"),
+                    None, notes)
+
+
+def _by_importance(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Most important parameter first (ties keep the design's order)."""
+    return table.sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _warnings(method: str, n: int, replicates: float, stochastic: bool) -> list[str]:

@@ -313,7 +313,10 @@ def load(name_or_path: str | Path) -> Spec:
     """Read and validate a spec file; raises SpecError naming the file and key."""
     path = find(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark is accepted
+    except UnicodeDecodeError as err:
+        raise SpecError(f"{path}: not UTF-8 text (byte {err.start + 1} cannot be read); save "
+                        "it as UTF-8") from None
     except OSError as err:
         raise SpecError(f"{path}: cannot read: {err.strerror}") from None
     return parse(text, source=str(path), base_dir=path.parent, name=path.stem)
