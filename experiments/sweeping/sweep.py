@@ -309,17 +309,21 @@ class _Plan:
 
 def _submit_all(pool: Executor, batches: _Batcher, capacity: int) -> Iterator[BatchResult]:
     """Keep about two batches per worker in flight; yield results as they finish. A batch
-    whose task fails as a whole is yielded as lost; an executor that stops taking or
-    returning tasks (a lost scheduler) ends the sweep with a SweepError."""
+    whose task fails as a whole is yielded as lost. An executor that stops taking tasks (a
+    lost scheduler) gets no more; what it holds is collected, then a SweepError ends the
+    sweep; one that cannot even be waited on ends it at once."""
     inflight: dict[Future, Batch] = {}
+    broken = ""
 
     def top_up() -> None:
-        while len(inflight) < 2 * capacity and (batch := batches.next()) is not None:
+        nonlocal broken
+        while not broken and len(inflight) < 2 * capacity \
+                and (batch := batches.next()) is not None:
             try:
                 inflight[pool.submit(run_batch, batch)] = batch
             except Exception as err:
                 batches.give_back(batch)
-                raise SweepError(f"cannot hand out work any more ({_described(err)})") from None
+                broken = f"cannot hand out work any more ({_described(err)})"
 
     try:
         top_up()
@@ -339,6 +343,8 @@ def _submit_all(pool: Executor, batches: _Batcher, capacity: int) -> Iterator[Ba
                 batches.observe(result)
                 yield result
             top_up()
+        if broken:
+            raise SweepError(broken)
     finally:
         for future in inflight:
             future.cancel()
