@@ -127,6 +127,8 @@ def _row(table: Table, cls: Any, field: str, value: Any, before: Any) -> None:
 
 
 def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, tuple | list):
