@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from experiments.reporting.compare import Comparison
     from model.core import LinliModel
 
+# Plain help and one-line usage errors: Typer's Rich panels import Markdown and traceback
+# renderers that would double the start-up time of `linli --help` and of argument errors.
 app = typer.Typer(help="Linli (邻里): simulate resident participation in neighbourhood "
-                       "co-governance.", no_args_is_help=True, add_completion=False)
+                       "co-governance.", no_args_is_help=True, add_completion=False,
+                  rich_markup_mode=None)
 app.add_typer(scenarios_cli.app, name="scenarios")
 
 SUMMARY_COLUMNS = {  # column → short heading (the legend below the table explains them)

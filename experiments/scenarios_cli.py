@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from model.params import Params
 
 app = typer.Typer(help="List the built-in and local scenarios, or show one.",
-                  invoke_without_command=True)
+                  invoke_without_command=True, rich_markup_mode=None)
 SWITCHES = {"couriers": "count", "businesses": "count"}  # sections without an `enabled`
 
 
