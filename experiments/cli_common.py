@@ -30,14 +30,14 @@ def load_scenario(name: str) -> scenario_lib.Scenario:
 
 @contextlib.contextmanager
 def claimed(out: Path, command: str, key: str, overwrite: bool = False,
-            own: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+            own: Callable[[Path], bool] | None = None, mark: bool = True) -> Iterator[Path]:
     """The output-directory guard (experiments.running.outdir) around a command's work,
     failing with its one-line message before any work."""
     from experiments.running.outdir import OutputError
     from experiments.running.outdir import claimed as guard
 
     try:
-        with guard(out, command, key, overwrite=overwrite, own=own):
+        with guard(out, command, key, overwrite=overwrite, own=own, mark=mark):
             yield out
     except OutputError as err:
         fail(err)

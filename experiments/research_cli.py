@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import warnings
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ SENSITIVITY_NOTES = {
                "change varies from place to place (large: non-linear or interacting). Sorted "
                "by μ*."),
 }
+ANALYSIS_FILE = re.compile(r"^(sobol|morris|prim|results)-.*\.(csv|png)$|^\.")
 StoreArgument = Annotated[Path, typer.Argument(help="A sweep's results directory")]
 OutputOption = Annotated[str, typer.Option(help="Weekly output column")]
 WeekOption = Annotated[int | None, typer.Option(min=1, help="Week (default: the last kept)",
@@ -86,7 +88,7 @@ def sweep(
         if note:
             warn(note)
     where = out or Path("results") / "sweeps" / loaded.name
-    with claimed(where, "sweep", loaded.name, own=_is_store):
+    with claimed(where, "sweep", loaded.name, own=_is_store, mark=False):
         result = _sweep_with_progress(loaded, where, workers, scheduler, retry_failed,
                                       batch_size)
     _print_sweep(result, loaded.source)
@@ -344,7 +346,12 @@ def _analysis_dir(directory: Path, out: Path | None) -> AbstractContextManager[P
         key = Store(directory).info()["fingerprint"]
     except StoreError as err:
         fail(err)
-    return claimed(out or directory / "analysis", "analysis", key)
+    return claimed(out or directory / "analysis", "analysis", key, own=_only_analyses)
+
+
+def _only_analyses(directory: Path) -> bool:
+    """Whether ``directory`` holds nothing but analyses' files (written before markers)."""
+    return all(ANALYSIS_FILE.match(p.name) for p in directory.iterdir())
 
 
 def register(app: typer.Typer) -> None:

@@ -140,3 +140,23 @@ def test_check_file(tmp_path):
         outdir.check_file(tmp_path / "d.csv", (".csv",))
     outdir.check_file(tmp_path / "new" / "x.csv", (".csv",))
     assert os.path.isdir(tmp_path / "new")
+
+
+def test_analysis_folders_take_analyses_but_not_other_files(files):
+    from experiments.sweeping import spec as spec_lib
+    from experiments.sweeping.sweep import run_sweep
+
+    run_sweep(spec_lib.load(files / "spec.toml"), files / "store", workers=0)
+    earlier = files / "store" / "analysis"
+    earlier.mkdir()
+    (earlier / "prim-y-week1-above-0.5.csv").write_text("written before markers")
+    ran = linli("results", files / "store", "--output", "y", cwd=files)
+    assert ran.code == 0, ran.text
+    assert (earlier / "results-y-week1.csv").is_file()
+    mine = files / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    refused = linli("results", files / "store", "--output", "y", "--out", mine, cwd=files)
+    clean(refused)
+    assert "alreadyholdsotherfiles(notes.txt)" in refused.flat
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]

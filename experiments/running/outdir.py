@@ -24,11 +24,13 @@ class OutputError(ValueError):
 
 
 def claim(out: Path, command: str, key: str, *, overwrite: bool = False,
-          own: Callable[[Path], bool] | None = None) -> None:
+          own: Callable[[Path], bool] | None = None, mark: bool = True) -> None:
     """Make ``out`` ready for ``command``'s output about ``key``, or raise OutputError.
 
     ``own(out)`` may recognise the command's earlier output in a directory without a marker
-    (e.g. a sweep store); a marked directory is ours when command and key match.
+    (a sweep store, analyses written before markers); a marked directory is ours when
+    command and key match. ``mark=False`` for output that identifies itself (a store's
+    spec.json), so a directory refused later is left as it was.
     """
     _creatable(out)
     if out.is_dir() and not overwrite:
@@ -40,17 +42,17 @@ def claim(out: Path, command: str, key: str, *, overwrite: bool = False,
             raise OutputError(f"{out} already holds {what}; choose another --out, or give "
                               "--overwrite to write into it anyway")
     _writable(out)
-    if own is None:  # a store marks itself (spec.json)
+    if mark:
         _mark(out, command, key)
 
 
 @contextlib.contextmanager
 def claimed(out: Path, command: str, key: str, *, overwrite: bool = False,
-            own: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+            own: Callable[[Path], bool] | None = None, mark: bool = True) -> Iterator[Path]:
     """``claim`` for the duration of a command: if the command fails before writing
     anything, the folders the claim created are removed again."""
     created = [p for p in (out, *out.parents) if not p.exists()]
-    claim(out, command, key, overwrite=overwrite, own=own)
+    claim(out, command, key, overwrite=overwrite, own=own, mark=mark)
     try:
         yield out
     except BaseException:
