@@ -19,19 +19,20 @@ from experiments.running.limits import capped_workers
 from experiments.terminal import cell, console, err_console, fail, say, warn
 
 if TYPE_CHECKING:
-    from experiments.sweeping.sweep import SweepResult
+    from experiments.sweeping.spec import Spec
+    from experiments.sweeping.sweep import Progress, SweepResult
 
 SENSITIVITY_NOTES = {
     "sobol": ("S1: the share of the output's variation across the design that this parameter "
               "causes on its own; ST: the share it has a hand in, its interactions with other "
-              "parameters included (ST much above S1: it acts through interactions). ± is the "
-              "95% interval. Sorted by ST: near 0, the output hardly depends on the parameter "
-              "over its range."),
-    "morris": ("μ*: how much the output changes, on average, when the parameter moves across "
-               "its range (the importance; ± is its 95% interval); μ: the same with signs "
-               "(near 0 while μ* is large: the effect changes direction); σ: how much the "
-               "change varies from place to place (large: non-linear or interacting). Sorted "
-               "by μ*."),
+              "parameters included (ST much above S1: it acts through interactions). "
+              "S1_conf, ST_conf: the index lies within ± this, with 95% confidence. Sorted by "
+              "ST: near 0, the output hardly depends on the parameter over its range."),
+    "morris": ("mu_star (μ*): how much the output changes, on average, when the parameter "
+               "moves across its range (the importance); mu_star_conf: μ* lies within ± this, "
+               "with 95% confidence; mu (μ): the same with signs (near 0 while μ* is large: "
+               "the effect changes direction); sigma (σ): how much the change varies from "
+               "place to place (large: non-linear or interacting). Sorted by μ*."),
 }
 ANALYSIS_FILE = re.compile(r"^(sobol|morris|prim|results)-.*\.(csv|png)$|^\.")
 StoreArgument = Annotated[Path, typer.Argument(help="A sweep's results directory")]
@@ -102,7 +103,7 @@ def _is_store(directory: Path) -> bool:
     return not Store(directory).foreign()
 
 
-def _sweep_with_progress(loaded, where: Path, workers: int | None, scheduler: str | None,
+def _sweep_with_progress(loaded: Spec, where: Path, workers: int | None, scheduler: str | None,
                          retry_failed: bool, batch_size: int | None) -> SweepResult:
     from rich.progress import (
         BarColumn,
@@ -122,7 +123,7 @@ def _sweep_with_progress(loaded, where: Path, workers: int | None, scheduler: st
     bar = Progress(*columns, console=console)
     task = bar.add_task("runs", total=None, failed=0)
 
-    def show(p) -> None:  # the bar appears once the store is locked and the runs are known
+    def show(p: Progress) -> None:  # the bar appears once the store is locked, runs known
         bar.start()
         bar.update(task, completed=p.done, total=p.total, failed=p.failed)
 
