@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import scenarios
-from experiments.runner import run_seeds, window_mean
-from experiments.stats import diff_ci, equivalent
+from experiments.running.runner import run_seeds, window_mean
+from experiments.running.stats import diff_ci, equivalent
 from model import metrics
 from model.core import LinliModel
 from model.mechanisms.problems import PARKING

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 import scenarios
-from experiments.runner import run_seeds, window_mean
-from experiments.stats import diff_ci, equivalent, mean_ci
-from experiments.unit_size_curve import CHANNELS_OFF
+from experiments.analysis.unit_size_curve import CHANNELS_OFF
+from experiments.running.runner import run_seeds, window_mean
+from experiments.running.stats import diff_ci, equivalent, mean_ci
 from model.core import LinliModel
 from model.params import Params
 

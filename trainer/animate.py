@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import scenarios
-from experiments.plots import style, warn_if_no_cjk_font
+from experiments.reporting.plots import style, warn_if_no_cjk_font
 from model.params import ParameterError
 
 from . import charts, map_mpl

@@ -6,7 +6,7 @@ as the comparison reports do (``experiments.i18n``), so the app and the reports 
 
 from __future__ import annotations
 
-from experiments import i18n
+from experiments.reporting import i18n
 
 LANGS = i18n.LANGS
 DEFAULT_LANG = i18n.DEFAULT_LANG

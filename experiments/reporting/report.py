@@ -22,12 +22,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import i18n, output, plots
+from experiments.running import output
+
+from . import i18n, plots
 from .compare import KEY_OUTPUTS, Comparison
 
 SENTENCE_OUTPUTS = ("participation_rate", "core_volunteers", "ever_participated",
                     "tie_density", "group_members", "problems_fixed", "mean_weeks_to_fix")
 BASE_PLACES = {"share": 1, "count": 1, "weeks": 1, "index": 2, "number": 2}
+GLOSSARY = ("about_core", "about_early_fall", "about_co", "about_not_part")
 SEEDS_LIMIT = 10_000  # beyond this, "seeds needed" only says the difference is negligible
 MINUS = "\u2212"
 
@@ -70,6 +73,19 @@ def places(column: str, *values: float) -> int:
     while base < limit and any(round(v, base) == 0 for v in ends):  # keep the signs visible
         base += 1
     return max(base, 0)
+
+
+def digits_by_output(summary: pd.DataFrame) -> dict[str, int]:
+    """One number format per quantity: the decimals each output needs anywhere in the
+    report (its levels, intervals and differences), used everywhere in it."""
+    out: dict[str, int] = {}
+    for column, rows in summary.groupby("output", sort=False):
+        need = [places(column, r["mean"], r["low"], r["high"]) for _, r in rows.iterrows()]
+        if "diff" in rows:
+            need += [places(column, r["diff"], r["diff_low"], r["diff_high"])
+                     for _, r in rows.iterrows() if _finite(r, "diff")]
+        out[str(column)] = max(need, default=BASE_PLACES.get(i18n.KIND.get(column, ""), 2))
+    return out
 
 
 def number(value: float, digits: int, sign: bool = False) -> str:
@@ -130,23 +146,34 @@ def _needed(row: Mapping[str, Any], lang: str) -> str:
     return i18n.t(key, lang, needed=needed, seeds=int(row["seeds"]), limit=f"{SEEDS_LIMIT:,}")
 
 
-def sentence(row: Mapping[str, Any], ref_mean: float, scenario: str, reference: str,
-             lang: str) -> str | None:
-    """The plain-language sentence for one summary row (None if it has no numbers)."""
+def sentence(row: Mapping[str, Any], ref_mean: float, lang: str,
+             digits: int | None = None, ref_part: bool = True) -> str | None:
+    """The plain-language sentence for one summary row, under its scenario's heading (None
+    if there is nothing to say). ``digits``: the report's decimals for this output."""
     column = row["output"]
+    part = bool(row.get("part", True))
+    fields: dict[str, Any] = {"week": int(row["week"]), "output": i18n.label(column, lang),
+                              "seeds": int(row["seeds"])}
+    if not part or not ref_part:
+        if not part and not ref_part:
+            return None
+        level = ref_mean if part is False else row["mean"]
+        if not np.isfinite(level):
+            return None
+        shown = fmt_value(column, level, lang, digits if digits is not None
+                          else places(column, level))
+        return i18n.t("not_part_here" if not part else "not_part_reference", lang,
+                      value=shown, **fields)
     if not _finite(row, "mean", "diff", "diff_low", "diff_high") or not np.isfinite(ref_mean):
         return None
-    digits = places(column, row["mean"], ref_mean, row["diff_low"], row["diff_high"])
-    fields = {
-        "scenario": quotable(scenario), "reference": quotable(reference),
-        "week": int(row["week"]),
-        "output": i18n.column(column, lang), "seeds": int(row["seeds"]),
-        "value": fmt_value(column, row["mean"], lang, digits),
-        "ref": fmt_value(column, ref_mean, lang, digits),
-        "diff": fmt_diff(column, row["diff"], lang, digits),
-        "low": fmt_diff(column, row["diff_low"], lang, digits, unit=False),
-        "high": fmt_diff(column, row["diff_high"], lang, digits, unit=False),
-    }
+    if digits is None:
+        digits = places(column, row["mean"], ref_mean, row["diff_low"], row["diff_high"])
+    fields.update(
+        value=fmt_value(column, row["mean"], lang, digits),
+        ref=fmt_value(column, ref_mean, lang, digits),
+        diff=fmt_diff(column, row["diff"], lang, digits),
+        low=fmt_diff(column, row["diff_low"], lang, digits, unit=False),
+        high=fmt_diff(column, row["diff_high"], lang, digits, unit=False))
     if row["diff"] == 0 and row["diff_low"] == row["diff_high"]:
         if row["mean"] == 0:  # nothing happens in either: not worth a sentence
             return None
@@ -179,12 +206,13 @@ def clear_from(comparison: Comparison, column: str, scenario: str) -> int | None
     return first
 
 
-def summary_sentences(comparison: Comparison, summary: pd.DataFrame,
-                      lang: str) -> dict[str, list[str]]:
-    """Per non-reference scenario: one sentence per key output, at the last week."""
+def summary_sentences(comparison: Comparison, summary: pd.DataFrame, lang: str,
+                      digits: Mapping[str, int] | None = None) -> dict[str, list[str]]:
+    """Per non-reference scenario: one sentence per key output, at the last week (the
+    scenario is named once, in the heading the sentences go under)."""
     week = comparison.report_weeks()[-1]
     at = summary[summary["week"] == week].set_index(["scenario", "output"])
-    reference = title(comparison, comparison.reference, lang)
+    digits = digits or digits_by_output(summary)
     out: dict[str, list[str]] = {}
     for name in comparison.names[1:]:
         lines = []
@@ -192,12 +220,13 @@ def summary_sentences(comparison: Comparison, summary: pd.DataFrame,
             if (name, column) not in at.index or not plots.has_data(comparison.runs, (column,)):
                 continue
             row = {"output": column, **at.loc[(name, column)].to_dict()}
-            ref_mean = float(at.loc[(comparison.reference, column), "mean"])
-            text = sentence(row, ref_mean, title(comparison, name, lang), reference, lang)
+            ref = at.loc[(comparison.reference, column)]
+            text = sentence(row, float(ref["mean"]), lang, digits.get(column),
+                            ref_part=bool(ref["part"]))
             if text is None:
                 continue
             lines.append(text)
-            if column == "participation_rate":
+            if column == "participation_rate" and row["part"]:
                 first = clear_from(comparison, column, name)
                 if first is not None:
                     lines.append(i18n.t("clear_from", lang, week=first,
@@ -240,7 +269,8 @@ def _esc(text: object) -> str:
 
 
 def _summary_html(comparison: Comparison, sentences: dict[str, list[str]], lang: str) -> str:
-    lead = i18n.t("lead", lang, reference=title(comparison, comparison.reference, lang),
+    lead = i18n.t("lead", lang,
+                  reference=quotable(title(comparison, comparison.reference, lang)),
                   seeds=len(comparison.seeds), weeks=comparison.weeks)
     parts = [f'<section class="summary" id="summary"><h2>{_esc(i18n.t("summary", lang))}</h2>',
              f'<p class="lead">{_esc(lead)}</p>']
@@ -294,22 +324,28 @@ def table_outputs(comparison: Comparison, summary: pd.DataFrame) -> tuple[list[s
     return shown, [c for c in listed if c not in shown]
 
 
-def _means_html(comparison: Comparison, summary: pd.DataFrame, lang: str) -> str:
+def _means_html(comparison: Comparison, summary: pd.DataFrame, lang: str,
+                digits: Mapping[str, int]) -> str:
     shown, omitted = table_outputs(comparison, summary)
     head = (f'<th class="l">{_esc(i18n.t("output", lang))}</th>'
             f'<th>{_esc(i18n.label("week", lang))}</th>'
             + "".join(f"<th>{_esc(title(comparison, n, lang))}</th>" for n in comparison.names))
     index = summary.set_index(["output", "week", "scenario"])
+    not_part = f'<td class="unclear">{_esc(i18n.t("not_part_cell", lang))}</td>'
     rows = []
     for column in shown:
+        places_here = digits[column]
         for week in comparison.report_weeks():
             cells = []
-            rows_here = [index.loc[(column, week, name)] for name in comparison.names]
-            digits = max(places(column, r["mean"], r["low"], r["high"]) for r in rows_here)
-            for r in rows_here:
-                cells.append(f"<td>{_esc(fmt_value(column, r['mean'], lang, digits))}<br>"
-                             f"<small>[{_esc(number(_scale(column, r['low']), digits))}, "
-                             f"{_esc(number(_scale(column, r['high']), digits))}]</small></td>")
+            for name in comparison.names:
+                r = index.loc[(column, week, name)]
+                if not r["part"]:
+                    cells.append(not_part)
+                    continue
+                cells.append(f"<td>{_esc(fmt_value(column, r['mean'], lang, places_here))}<br>"
+                             f"<small>[{_esc(number(_scale(column, r['low']), places_here))}, "
+                             f"{_esc(number(_scale(column, r['high']), places_here))}]</small>"
+                             "</td>")
             rows.append(f'<tr><td class="l">{_esc(i18n.label(column, lang))}</td>'
                         f"<td>{week}</td>{''.join(cells)}</tr>")
     note = ""
@@ -321,8 +357,12 @@ def _means_html(comparison: Comparison, summary: pd.DataFrame, lang: str) -> str
             + "".join(rows) + f"</table>{note}")
 
 
-def _difference_cell(column: str, r: Mapping[str, Any], lang: str, digits: int) -> str:
-    """One cell of the differences table."""
+def _difference_cell(column: str, r: Mapping[str, Any], lang: str, digits: int,
+                     both_part: bool) -> str:
+    """One cell of the differences table: the difference and its 95% interval, or why
+    there is none."""
+    if not both_part:
+        return f'<td class="unclear">{_esc(i18n.t("not_part_either_cell", lang))}</td>'
     if not _finite(r, "diff"):
         return f'<td class="unclear">{_esc(i18n.t("no_value_cell", lang))}</td>'
     if r["diff"] == 0 and r["diff_low"] == r["diff_high"]:
@@ -330,25 +370,18 @@ def _difference_cell(column: str, r: Mapping[str, Any], lang: str, digits: int) 
     diff = fmt_diff(column, r["diff"], lang, digits, unit=False)
     interval = (f"[{fmt_diff(column, r['diff_low'], lang, digits, unit=False)}, "
                 f"{fmt_diff(column, r['diff_high'], lang, digits, unit=False)}]")
-    d = f"d = {number(r['effect_size'], 2)}"
     if bool(r["distinguishable"]):
-        return f"<td>{_esc(diff)}<br><small>{_esc(interval)} · {_esc(d)}</small></td>"
+        return f"<td>{_esc(diff)}<br><small>{_esc(interval)}</small></td>"
     kind = needed_kind(r)
     needed = f"{int(r['seeds_needed']):,}" if kind == "needed" else ""
     extra = i18n.t(f"seeds_{kind}_cell", lang, needed=needed, seeds=int(r["seeds"]),
                    limit=f"{SEEDS_LIMIT:,}")
-    return (f'<td class="unclear">{_esc(diff)}<br><small>{_esc(interval)} · {_esc(d)}<br>'
+    return (f'<td class="unclear">{_esc(diff)}<br><small>{_esc(interval)}<br>'
             f"{_esc(extra)}</small></td>")
 
 
-def _difference_row(column: str, cells: list[dict[str, Any]], lang: str) -> str:
-    """One output's differences at the report weeks, with the same decimals throughout."""
-    digits = max(places(column, c["diff"], c["diff_low"], c["diff_high"]) for c in cells)
-    return (f'<tr><td class="l">{_esc(i18n.label(column, lang))}</td>'
-            + "".join(_difference_cell(column, c, lang, digits) for c in cells) + "</tr>")
-
-
-def _differences_html(comparison: Comparison, summary: pd.DataFrame, lang: str) -> str:
+def _differences_html(comparison: Comparison, summary: pd.DataFrame, lang: str,
+                      digits: Mapping[str, int]) -> str:
     shown, _ = table_outputs(comparison, summary)
     weeks = comparison.report_weeks()
     head = (f'<th class="l">{_esc(i18n.t("output", lang))}</th>'
@@ -357,11 +390,22 @@ def _differences_html(comparison: Comparison, summary: pd.DataFrame, lang: str) 
     parts = [f'<h3>{_esc(i18n.t("differences", lang))}</h3>',
              f'<p class="note">{_esc(i18n.t("differences_note", lang))}</p>']
     for name in comparison.names[1:]:
-        rows = [_difference_row(column, [index.loc[(name, column, w)].to_dict() for w in weeks],
-                                lang) for column in shown]
+        rows = []
+        for column in shown:
+            both = comparison.part(column, name) and comparison.part(column, comparison.reference)
+            cells = "".join(_difference_cell(column, index.loc[(name, column, w)].to_dict(),
+                                             lang, digits[column], both) for w in weeks)
+            rows.append(f'<tr><td class="l">{_esc(i18n.label(column, lang))}</td>{cells}</tr>')
         versus = " − ".join(title(comparison, n, lang) for n in (name, comparison.reference))
         parts.append(f"<h4>{_esc(versus)}</h4><table><tr>{head}</tr>{''.join(rows)}</table>")
     return "\n".join(parts)
+
+
+def _glossary_html(lang: str) -> str:
+    """What the outputs mean: core volunteers, the five co-s, why curves fall early."""
+    items = "".join(f"<li>{_esc(i18n.t(key, lang))}</li>" for key in GLOSSARY)
+    return (f'<section id="glossary"><h2>{_esc(i18n.t("glossary", lang))}</h2><ul>{items}'
+            "</ul></section>")
 
 
 def _method_html(comparison: Comparison, lang: str, versions: Mapping[str, str]) -> str:
@@ -379,6 +423,7 @@ def _method_html(comparison: Comparison, lang: str, versions: Mapping[str, str])
 def page(comparison: Comparison, summary: pd.DataFrame, sentences: dict[str, list[str]],
          figures: list[plots.Rendered], lang: str, versions: Mapping[str, str]) -> str:
     """The whole report as one HTML page (inline CSS, images as data URIs, no links)."""
+    digits = digits_by_output(summary)
     names = " · ".join(title(comparison, n, lang) for n in comparison.names)
     subtitle = i18n.t("subtitle", lang, scenarios=names, seeds=len(comparison.seeds),
                       weeks=comparison.weeks)
@@ -386,10 +431,11 @@ def page(comparison: Comparison, summary: pd.DataFrame, sentences: dict[str, lis
     footer = i18n.t("generated", lang, version=versions.get("linli", "?"),
                     date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     body = [f"<h1>{_esc(heading)}</h1>", f'<p class="sub">{_esc(subtitle)}</p>',
-            _summary_html(comparison, sentences, lang), _scenarios_html(comparison, lang),
+            _summary_html(comparison, sentences, lang), _glossary_html(lang),
+            _scenarios_html(comparison, lang),
             _plots_html(comparison, figures, lang), f'<h2>{_esc(i18n.t("tables", lang))}</h2>',
-            _means_html(comparison, summary, lang),
-            _differences_html(comparison, summary, lang),
+            _means_html(comparison, summary, lang, digits),
+            _differences_html(comparison, summary, lang, digits),
             _method_html(comparison, lang, versions), f"<footer>{_esc(footer)}</footer>"]
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
@@ -422,6 +468,21 @@ def build(comparison: Comparison, lang: str = i18n.DEFAULT_LANG,
     figures = plots.render(comparison, lang)
     text = page(comparison, summary, sentences, figures, lang, versions)
     return Report(lang, text, summary, sentences, figures)
+
+
+def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """summary.csv: the summary with each scenario's title and each output's name beside
+    their stable ids; headers (and yes/no) in ``lang``, the ids always in English."""
+    table = summary.copy()
+    table.insert(1, "scenario_title", [title(comparison, n, lang) for n in table["scenario"]])
+    table.insert(3, "output_label", [i18n.label(c, lang) for c in table["output"]])
+    if lang == "en":
+        return table
+    yes, no = i18n.YES_NO[lang]
+    for column in ("part", "distinguishable"):
+        if column in table:
+            table[column] = table[column].map({True: yes, False: no})
+    return table.rename(columns=i18n.CSV_HEADERS)
 
 
 def manifest(comparison: Comparison, report: Report, files: list[str],
@@ -459,7 +520,8 @@ def write(comparison: Comparison, out: Path, lang: str = i18n.DEFAULT_LANG,
     report = build(comparison, lang, versions)
     paths = [out / "report.html", out / "summary.csv", out / "runs.parquet"]
     output.atomic_write(paths[0], lambda p: p.write_text(report.html, encoding="utf-8"))
-    output.atomic_write(paths[1], lambda p: report.summary.to_csv(p, index=False))
+    table = summary_table(comparison, report.summary, lang)
+    output.atomic_write(paths[1], lambda p: table.to_csv(p, index=False))
     output.atomic_write(paths[2], lambda p: comparison.runs.to_parquet(p, index=False))
     for fig in report.figures:
         path, data = out / f"{fig.name}.png", fig.png

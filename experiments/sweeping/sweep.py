@@ -3,14 +3,18 @@
 Runs are grouped into batches (one task each) so process overhead does not dominate short
 runs; every finished batch is written at once, so an interrupted sweep loses nothing finished
 and the same call resumes it. A run that raises is recorded (parameters, seed, error,
-traceback) and the sweep goes on. Each run's seed comes from the root seed and its (point,
-replicate), so results do not depend on the backend, worker count or completion order.
+traceback) and the sweep goes on. A batch lost with its worker or scheduler is recorded as
+``lost``, not failed: the next sweep runs it again. Each run's seed comes from the root seed
+and its (point, replicate), so results do not depend on the backend, worker count or
+completion order.
 
-On a Dask cluster every worker needs Linli installed: a task is ``experiments.sweep.run_batch``.
+On a Dask cluster every worker needs Linli installed: a task is
+``experiments.sweeping.sweep.run_batch``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
@@ -34,11 +38,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from experiments.running import output
 from model.core import LinliModel
 from model.params import Params
 
 from . import design as design_lib
-from . import output
 from . import spec as spec_lib
 from .spec import Outputs, Spec
 from .store import Store, flat_params, run_schema
@@ -48,8 +52,12 @@ TARGET_BATCH_SECONDS = 2.0  # batches are sized to take about this long, once ru
 MAX_BATCH = 500
 
 
+LOST = "lost"  # status of runs lost with their worker or scheduler (run again next time)
+_LEGACY_LOST = ("task failed:", "a worker process died")  # how older stores recorded them
+
+
 class SweepError(RuntimeError):
-    """A sweep cannot start (e.g. its Dask scheduler cannot be reached)."""
+    """A sweep cannot start or go on (e.g. its Dask scheduler cannot be reached)."""
 
 
 # ---------------------------------------------------------------------- worker side
@@ -89,6 +97,7 @@ class Outcome:
     finished: float
     error: str = ""
     traceback: str = ""
+    lost: bool = False  # with its worker or scheduler: not the model's fault
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,8 @@ def keep(columns: Columns, outputs: Outputs, weeks: int, task: RunTask) -> Colum
         raise KeyError(f"output columns not reported by the model: {', '.join(missing)}")
     rows = np.isin(columns["week"], outputs.weeks(weeks))
     n = int(rows.sum())
+    if n == 0:
+        raise ValueError(f"the model's output has none of the kept weeks (the last is {weeks})")
     kept = {"point": np.full(n, task.point, dtype=np.int64),
             "replicate": np.full(n, task.replicate, dtype=np.int64),
             "week": columns["week"][rows].astype(np.int64)}
@@ -193,13 +204,18 @@ class Progress:
 
 @dataclass(frozen=True)
 class SweepResult:
+    """What this sweep ran, and where the whole store stands after it."""
+
     directory: Path
     total: int
-    ran: int
+    ran: int  # by this sweep: ok + failed + lost
     ok: int
     failed: int
     skipped: int
     seconds: float
+    lost: int = 0
+    status: dict[str, int] = field(default_factory=dict)  # the store's runs by status
+    quarantined: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def runs_per_minute(self) -> float:
@@ -225,25 +241,37 @@ def run_sweep(spec: Spec | str | Path, out: str | Path | None = None, *,
     store.check_new_or_same(spec)  # before anything is written
     started = time.perf_counter()
     workers = (os.cpu_count() or 1) if workers is None else workers
+    tally = Counter({"ok": 0, "failed": 0, LOST: 0})
     with _executor(workers, scheduler, executor) as (pool, capacity), \
             store.writer() as writer:
         store.check_new_or_same(spec)  # again, now that we hold the lock
         writer.initialise(spec, design.frame(spec), _versions())
         plan = _Plan.of(store, spec, design, retry_failed)
         total, skipped = plan.total, plan.total - len(plan.todo)
-        tally = Counter({"ok": 0, "failed": 0})
         report = progress or (lambda _: None)
         report(Progress(skipped, total, plan.failed_before, skipped))
         records = _Records(spec, design, plan.attempts)
         batches = _Batcher(spec, plan.todo, capacity, batch_size)
-        for result in _submit_all(pool, batches, capacity):
-            writer.write(records.table(result), result.metrics)
-            tally.update("ok" if o.ok else "failed" for o in result.outcomes)
-            report(Progress(skipped + tally.total(), total,
-                            plan.failed_before + tally["failed"], skipped))
+        try:
+            for result in _submit_all(pool, batches, capacity):
+                writer.write(records.table(result), result.metrics)
+                tally.update(_status(o) for o in result.outcomes)
+                report(Progress(skipped + tally.total(), total,
+                                plan.failed_before + tally["failed"] + tally[LOST], skipped))
+        except SweepError as err:
+            raise SweepError(f"{err}; {tally['ok']:,} runs finished here are saved in "
+                             f"{store.dir}: run the same command again to run the rest") from None
         writer.compact()
+    status = Counter(store.runs()["status"])
     return SweepResult(store.dir, total, tally.total(), tally["ok"], tally["failed"], skipped,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, tally[LOST], dict(status),
+                       writer.quarantined)
+
+
+def _status(outcome: Outcome) -> str:
+    if outcome.ok:
+        return "ok"
+    return LOST if outcome.lost else "failed"
 
 
 @dataclass(frozen=True)
@@ -258,11 +286,19 @@ class _Plan:
     @classmethod
     def of(cls, store: Store, spec: Spec, design: design_lib.Design,
            retry_failed: bool) -> _Plan:
+        """Runs left: never run, lost with a worker or scheduler, ok but without kept
+        outputs (their chunk was damaged), and failed ones with ``retry_failed``."""
         every = store.runs(all_attempts=True)
         attempts = Counter(zip(every["point"], every["replicate"], strict=True))
         latest = store.runs()
-        status = dict(zip(zip(latest["point"], latest["replicate"], strict=True),
-                          latest["status"], strict=True))
+        keys = list(zip(latest["point"], latest["replicate"], strict=True))
+        lost = latest["status"].eq(LOST) | (latest["status"].eq("failed")
+                                           & latest["error"].str.startswith(_LEGACY_LOST))
+        status = dict(zip(keys, latest["status"].mask(lost, LOST), strict=True))
+        with_outputs = store.metric_keys() if (latest["status"] == "ok").any() else set()
+        for key, state in status.items():
+            if state == "ok" and key not in with_outputs:
+                status[key] = LOST
         skip = {"ok"} if retry_failed else {"ok", "failed"}
         todo = [RunTask(p, r, design_lib.run_seed(spec.seed, p, r), design.points[p])
                 for p in range(len(design)) for r in range(spec.replicates)
@@ -272,41 +308,66 @@ class _Plan:
 
 
 def _submit_all(pool: Executor, batches: _Batcher, capacity: int) -> Iterator[BatchResult]:
-    """Keep about two batches per worker in flight; yield results as they finish."""
+    """Keep about two batches per worker in flight; yield results as they finish. A batch
+    whose task fails as a whole is yielded as lost. An executor that stops taking tasks (a
+    lost scheduler) gets no more; what it holds is collected, then a SweepError ends the
+    sweep; one that cannot even be waited on ends it at once."""
     inflight: dict[Future, Batch] = {}
+    broken = ""
 
     def top_up() -> None:
-        while len(inflight) < 2 * capacity and (batch := batches.next()) is not None:
-            inflight[pool.submit(run_batch, batch)] = batch
+        nonlocal broken
+        while not broken and len(inflight) < 2 * capacity \
+                and (batch := batches.next()) is not None:
+            try:
+                inflight[pool.submit(run_batch, batch)] = batch
+            except Exception as err:
+                batches.give_back(batch)
+                broken = f"cannot hand out work any more ({_described(err)})"
 
     try:
         top_up()
         while inflight:
-            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            try:
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            except Exception as err:
+                raise SweepError(f"lost contact with the workers ({_described(err)})") from None
             for future in finished:
                 batch = inflight.pop(future)
                 try:
                     result = future.result()
-                except Exception as err:  # the task itself failed: a lost worker, a crash
-                    result = _task_failed(batch, err)
+                except BaseException as err:  # the task failed as a whole: a lost worker,
+                    if isinstance(err, KeyboardInterrupt | SystemExit):  # a cancelled task
+                        raise
+                    result = _task_lost(batch, err)
                 batches.observe(result)
                 yield result
             top_up()
+        if broken:
+            raise SweepError(broken)
     finally:
         for future in inflight:
             future.cancel()
 
 
-def _task_failed(batch: Batch, err: BaseException) -> BatchResult:
-    """Every run of a batch whose task failed as a whole (its worker died or was lost)."""
+def _described(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def _task_lost(batch: Batch, err: BaseException) -> BatchResult:
+    """Every run of a batch whose task was lost (its worker died, or the scheduler went
+    away): recorded as lost, to be run again by the next sweep."""
     text = "".join(traceback.format_exception(err))
-    error = f"task failed: {type(err).__name__}: {err}"
+    error = (f"lost with its worker or scheduler ({_described(err)}); the next sweep runs it "
+             "again")
     if isinstance(err, BrokenProcessPool):
         error = ("a worker process died while this batch ran or waited (killed, out of memory "
-                 "or crashed); run again with --retry-failed")
+                 "or crashed); the next sweep runs it again")
     now = time.time()
     return BatchResult([Outcome(t.point, t.replicate, t.seed, False, math.nan, "?", now,
-                                error=error, traceback=text) for t in batch.runs], None)
+                                error=error, traceback=text, lost=True)
+                        for t in batch.runs], None)
 
 
 class _Batcher:
@@ -318,6 +379,9 @@ class _Batcher:
                  size: int | None) -> None:
         self.spec, self.queue, self.capacity, self.size = spec, deque(runs), capacity, size
         self.seconds: list[float] = []
+
+    def give_back(self, batch: Batch) -> None:
+        self.queue.extendleft(reversed(batch.runs))
 
     def observe(self, result: BatchResult) -> None:
         self.seconds += [o.seconds for o in result.outcomes if math.isfinite(o.seconds)]
@@ -358,7 +422,7 @@ class _Records:
             rows.append({
                 "point": o.point, "replicate": o.replicate,
                 "attempt": self.attempts[(o.point, o.replicate)], "seed": o.seed,
-                "status": "ok" if o.ok else "failed", "error": o.error,
+                "status": _status(o), "error": o.error,
                 "traceback": o.traceback, "seconds": o.seconds, "worker": o.worker,
                 "finished": datetime.fromtimestamp(o.finished, tz=UTC),
                 "versions": json.dumps(versions, sort_keys=True), "git": git,
@@ -404,7 +468,8 @@ def _executor(workers: int, scheduler: str | None,
             # pure=False: each submitted batch runs, never a cached result of an equal call
             yield client.get_executor(pure=False), capacity
         finally:
-            client.close()
+            with contextlib.suppress(Exception):  # the scheduler may be gone
+                client.close(timeout=5)
         return
     if workers <= 0:
         yield _Inline(), 1
@@ -423,7 +488,7 @@ class _LocalPool(Executor):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["experiments.sweep"])
+        self.context.set_forkserver_preload(["experiments.sweeping.sweep"])
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:

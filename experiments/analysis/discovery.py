@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .output import atomic_write
+from experiments.running.output import atomic_write
+from experiments.sweeping.store import Store
+
 from .sensitivity import AnalysisError
-from .store import Store
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ def cases(store: Store, output: str, week: int | None) -> tuple[pd.DataFrame, pd
     at = metrics[metrics["week"] == week][["point", "replicate", output]]
     names = [f["name"] for f in store.info()["spec"]["factors"]]
     runs = store.runs()
-    runs = runs[runs["status"] == "ok"][["point", "replicate", *names]]
+    runs = runs[runs["status"] == "ok"].reindex(columns=["point", "replicate", *names])
+    if runs.empty:
+        raise AnalysisError("no run in this store has finished ok (see `linli query DIR "
+                            "\"select status, count(*) from runs group by status\"`)")
     merged = runs.merge(at, on=["point", "replicate"])
     return merged[names].reset_index(drop=True), merged[output].reset_index(drop=True), week
 

@@ -189,24 +189,42 @@ def _format_axis(ax: Axes, column: str) -> None:
 
 def _bands(ax: Axes, comparison: Comparison, column: str, lang: str,
            linestyle: str = "-", alpha: float = 0.2) -> None:
-    """Mean line and 95% band per scenario, over weeks."""
+    """Mean line and 95% band per scenario, over weeks. The reference is drawn wide and
+    underneath, the others narrow on top, so a line another one overlaps stays visible;
+    scenarios the output is not part of are left out and named in the panel."""
     band = comparison.bands(column)
+    left_out = []
     for name, colour in colours(comparison).items():
+        if not comparison.part(column, name):
+            left_out.append(name)
+            continue
         rows = band[band["scenario"] == name]
         low = rows["low"].clip(lower=0)  # every output is non-negative (tables: exact)
+        reference = name == comparison.reference
         ax.fill_between(rows["week"], low, rows["high"], color=colour, alpha=alpha,
                         linewidth=0)
-        ax.plot(rows["week"], rows["mean"], color=colour, linestyle=linestyle, linewidth=1.6)
+        ax.plot(rows["week"], rows["mean"], color=colour, linestyle=linestyle,
+                linewidth=3.2 if reference else 1.5, alpha=0.55 if reference else 1.0,
+                zorder=2 if reference else 3)
+    if left_out:
+        names = i18n.t("list_sep", lang).join(scenario_label(comparison, n, lang, 200)
+                                              for n in left_out)
+        ax.text(0.01, 0.98, i18n.t("not_part_of", lang, names=names), transform=ax.transAxes,
+                ha="left", va="top", fontsize=8, color="#777777", wrap=True)
     ax.set_xlabel(i18n.t("axis_week", lang))
     ax.set_xlim(1, comparison.weeks)
     _format_axis(ax, column)
 
 
 def _panel(ax: Axes, comparison: Comparison, column: str, lang: str) -> None:
-    """One output over weeks with bands, titled; a note instead if it is all zero."""
+    """One output over weeks with bands, titled, its unit on the y axis; a note instead if
+    it is all zero or part of no scenario."""
     ax.set_title(i18n.label(column, lang), loc="left")
-    if not has_data(comparison.runs, (column,)):
-        ax.text(0.5, 0.5, i18n.t("all_zero", lang), transform=ax.transAxes, ha="center",
+    ax.set_ylabel(i18n.axis_label(column, lang, with_name=False))
+    part_somewhere = any(comparison.part(column, n) for n in comparison.names)
+    if not part_somewhere or not has_data(comparison.runs, (column,)):
+        note = "all_zero" if part_somewhere else "not_part_anywhere"
+        ax.text(0.5, 0.5, i18n.t(note, lang), transform=ax.transAxes, ha="center",
                 va="center", color="#777777")
         ax.set_xlim(1, comparison.weeks)
         ax.set_xlabel(i18n.t("axis_week", lang))
@@ -231,7 +249,7 @@ def draw_single(column: str) -> Callable[[Figure, Comparison, str], None]:
     def draw(fig: Figure, comparison: Comparison, lang: str) -> None:
         ax = fig.subplots()
         _bands(ax, comparison, column, lang)
-        ax.set_ylabel(i18n.label(column, lang))
+        ax.set_ylabel(i18n.axis_label(column, lang))
         _scenario_legend(fig, comparison, lang)
     return draw
 
@@ -261,6 +279,7 @@ def draw_by_kind(fig: Figure, comparison: Comparison, lang: str) -> None:
         _bands(ax, comparison, solid, lang, alpha=0.15)
         _bands(ax, comparison, dashed, lang, linestyle="--", alpha=0.1)
         ax.set_title(i18n.t(title, lang), loc="left")  # the title says which line is which
+        ax.set_ylabel(i18n.axis_label("participation_rate", lang))
     _scenario_legend(fig, comparison, lang)
 
 
@@ -280,7 +299,7 @@ def draw_by_unit_size(fig: Figure, comparison: Comparison, lang: str) -> None:
     ax.set_xticks([t for t in (5, 10, 20, 50, 100, 200, 500, 1000, 2000)
                    if table["size"].min() / 1.5 <= t <= table["size"].max() * 1.5])
     ax.set_xlabel(i18n.label("size", lang))
-    ax.set_ylabel(i18n.label("participation_rate", lang))
+    ax.set_ylabel(i18n.axis_label("participation_rate", lang))
     _format_axis(ax, "participation_rate")
     _scenario_legend(fig, comparison, lang)
 
@@ -293,13 +312,15 @@ PLOTS: tuple[Plot, ...] = (
           "participation_rate_recent", "participation_rate_long_term"), draw_by_kind),
     Plot("participation_by_unit_size", "plot_by_unit_size", ("participation_rate",),
          draw_by_unit_size, caption="caption_by_unit_size", source="units"),
-    Plot("core_volunteers", "plot_core", ("core_volunteers",), draw_single("core_volunteers")),
+    Plot("core_volunteers", "plot_core", ("core_volunteers",), draw_single("core_volunteers"),
+         caption="caption_core"),
     Plot("groups", "plot_groups", ("groups", "group_members"),
          draw_panels(("groups", "group_members"))),
     Plot("problems", "plot_problems", ("problems_fixed", "mean_weeks_to_fix"),
          draw_panels(("problems_fixed", "mean_weeks_to_fix"))),
     Plot("tie_density", "plot_ties", ("tie_density",), draw_single("tie_density")),
-    Plot("co_governance", "plot_co", CO_COLUMNS, draw_panels(CO_COLUMNS, ncols=3, sharey=True)),
+    Plot("co_governance", "plot_co", CO_COLUMNS, draw_panels(CO_COLUMNS, ncols=3, sharey=True),
+         caption="caption_co"),
 )
 SIZES = {"participation_by_kind": (10, 5.2), "groups": (10, 5), "problems": (10, 5),
          "co_governance": (11, 7.2)}

@@ -1,6 +1,6 @@
 """The measured figures behind the patterns of ODD §1.2 and §9 (the tests assert their bands).
 
-    python -m experiments.pattern_figures [--seeds 20] [--workers 2]
+    python -m experiments.analysis.pattern_figures [--seeds 20] [--workers 2]
 
 prints Markdown: one line per pattern with its mean and 95% interval across seeds (paired
 differences on common random numbers), and the persistence figures of `baseline` and
@@ -18,8 +18,8 @@ import pandas as pd
 import scenarios
 from model.params import Params
 
-from .runner import run_seeds, window_mean
-from .stats import Interval, diff_ci, mean_ci
+from ..running.runner import run_seeds, window_mean
+from ..running.stats import Interval, diff_ci, mean_ci
 from .unit_size_curve import CHANNELS_OFF
 
 PERSISTENCE = {  # column, week: what ODD §7.3 quotes

@@ -102,22 +102,43 @@ class Comparison:
             "seeds_compared": n,
         }
 
+    def part(self, column: str, scenario: str) -> bool:
+        """Whether ``column`` is part of ``scenario`` (its mechanism runs there); a
+        switched-off mechanism's outputs are reported as such, never as zeros."""
+        from .mechanisms import part_of
+
+        key = ("part", column, scenario)
+        if key not in self._cache:
+            sc = self.scenarios[self.names.index(scenario)]
+            values = self.runs.loc[self.runs["scenario"] == scenario, column]
+            self._cache[key] = part_of(column, sc.params, values)
+        return self._cache[key]
+
     def summary(self, columns: Sequence[str] = KEY_OUTPUTS) -> pd.DataFrame:
-        """Tidy table: one row per scenario, output and report week."""
+        """Tidy table: one row per scenario, output and report week. ``part``: whether the
+        output is part of the scenario; if not, its numbers (and those of its difference
+        from the reference) are left empty."""
         rows = []
         for column in columns:
             if column not in self.runs:
                 continue
             band = self.bands(column).set_index(["scenario", "week"])
             for scenario in self.names:
+                part = self.part(column, scenario)
                 for week in self.report_weeks():
                     row = {"scenario": scenario, "output": column, "week": week,
-                           "mean": band.loc[(scenario, week), "mean"],
-                           "low": band.loc[(scenario, week), "low"],
-                           "high": band.loc[(scenario, week), "high"],
-                           "seeds": len(self.seeds)}
+                           "part": part, "mean": math.nan, "low": math.nan,
+                           "high": math.nan, "seeds": len(self.seeds)}
+                    if part:
+                        row.update({k: band.loc[(scenario, week), k]
+                                    for k in ("mean", "low", "high")})
                     if scenario != self.reference:
-                        row.update(self.difference(column, scenario, week))
+                        diff = self.difference(column, scenario, week)
+                        if not (part and self.part(column, self.reference)):
+                            diff = {k: (math.nan if isinstance(v, float) else None)
+                                    for k, v in diff.items()}
+                            diff["distinguishable"] = False
+                        row.update(diff)
                     rows.append(row)
         return pd.DataFrame(rows)
 

@@ -1,7 +1,7 @@
 """The participation curve over unit sizes (ODD §7.2): the same households and buildings cut
 into units of 1 … 400, many seeds, with the size channels on and off.
 
-    python -m experiments.unit_size_curve [--seeds 20] [--weeks 52] [--workers 2]
+    python -m experiments.analysis.unit_size_curve [--seeds 20] [--weeks 52] [--workers 2]
 
 prints a Markdown table (mean of weekly participation over weeks 40–52, with its 95%
 interval across seeds) for ``baseline`` and ``wuchang-2023``; ``docs/ODD.md`` quotes it.
@@ -17,8 +17,8 @@ import pandas as pd
 import scenarios
 from model.params import Params
 
-from .runner import run_seeds, window_mean
-from .stats import mean_ci
+from ..running.runner import run_seeds, window_mean
+from ..running.stats import mean_ci
 
 SIZES = (1, 2, 3, 5, 8, 10, 15, 20, 30, 50, 100, 200, 400)
 CHANNELS_OFF = {"visibility": False, "recognition_chance": False, "acquaintance_pool": False,

@@ -131,32 +131,38 @@ COLUMNS: dict[str, dict[str, str]] = {
 TEXT: dict[str, dict[str, str]] = {
     # sentences of the plain-language summary
     "lead": {
-        "en": "Each sentence compares a scenario with the reference, “{reference}”, on the "
-              "same {seeds} random seeds (common random numbers) over {weeks} simulated weeks. "
-              "Intervals are 95% confidence intervals across seeds.",
-        "zh": "以下每句将一个情景与参照情景“{reference}”比较：使用相同的{seeds}个随机种子"
-              "（共同随机数），模拟{weeks}周。区间均为各随机种子间的95%置信区间。"},
+        "en": "Each scenario below is compared with the reference, “{reference}”, on the same "
+              "{seeds} random seeds over {weeks} simulated weeks; the numbers are for the last "
+              "week. A difference comes with its 95% interval: given how much runs vary from "
+              "seed to seed, the true difference lies in that range with 95% confidence. When "
+              "the interval does not include zero, the difference is not chance.",
+        "zh": "以下各情景均与参照情景“{reference}”比较：使用相同的{seeds}个随机种子，"
+              "模拟{weeks}周，"
+              "数字为最后一周的结果。每个差值都附有95%区间：考虑到不同随机种子之间的波动，"
+              "真实差值有95%的把握落在这个范围内；区间不含零，说明差值并非偶然。"},
     "raise": {
-        "en": "“{scenario}” raises {output} from {ref} to {value} by week {week} (difference "
-              "{diff}, 95% interval {low} to {high}; {seeds} seeds).",
-        "zh": "“{scenario}”使第{week}周的{output}从{ref}提高到{value}（差值{diff}，"
-              "95%区间{low}至{high}；{seeds}个随机种子）。"},
+        "en": "{output}: up from {ref} to {value} by week {week} ({diff}; 95% interval {low} "
+              "to {high}).",
+        "zh": "{output}：第{week}周从{ref}提高到{value}（差值{diff}，95%区间{low}至{high}）。"},
     "lower": {
-        "en": "“{scenario}” lowers {output} from {ref} to {value} by week {week} (difference "
-              "{diff}, 95% interval {low} to {high}; {seeds} seeds).",
-        "zh": "“{scenario}”使第{week}周的{output}从{ref}降低到{value}（差值{diff}，"
-              "95%区间{low}至{high}；{seeds}个随机种子）。"},
+        "en": "{output}: down from {ref} to {value} by week {week} ({diff}; 95% interval {low} "
+              "to {high}).",
+        "zh": "{output}：第{week}周从{ref}降低到{value}（差值{diff}，95%区间{low}至{high}）。"},
     "same": {
-        "en": "“{scenario}” leaves {output} at week {week} exactly as in the reference, "
-              "{value} (identical on all {seeds} seeds).",
-        "zh": "“{scenario}”第{week}周的{output}与参照情景完全相同，均为{value}"
-              "（{seeds}个随机种子结果一致）。"},
+        "en": "{output}: exactly as in the reference at week {week}, {value}, on all {seeds} "
+              "seeds.",
+        "zh": "{output}：第{week}周与参照情景完全相同，均为{value}（{seeds}个随机种子结果一致）。"},
     "unclear": {
-        "en": "“{scenario}” and “{reference}” cannot be told apart on {output} at week "
-              "{week}: {value} and {ref} (difference {diff}, 95% interval {low} to {high} "
-              "includes zero; {seeds} seeds).",
-        "zh": "“{scenario}”与“{reference}”在第{week}周的{output}上无法区分：分别为{value}和"
-              "{ref}（差值{diff}，95%区间{low}至{high}包含零；{seeds}个随机种子）。"},
+        "en": "{output}: {value} against {ref} at week {week}, too close to tell apart (the "
+              "95% interval of the difference, {low} to {high}, includes zero).",
+        "zh": "{output}：第{week}周为{value}，参照情景为{ref}，差别太小，无法区分"
+              "（差值的95%区间{low}至{high}包含零）。"},
+    "not_part_here": {
+        "en": "{output}: not part of this scenario ({value} in the reference at week {week}).",
+        "zh": "{output}：本情景不包含此项（参照情景第{week}周为{value}）。"},
+    "not_part_reference": {
+        "en": "{output}: {value} by week {week}; not part of the reference scenario.",
+        "zh": "{output}：第{week}周为{value}；参照情景不包含此项。"},
     "needed": {
         "en": "About {needed} seeds would be needed to tell them apart.",
         "zh": "约需{needed}个随机种子才能区分。"},
@@ -172,9 +178,10 @@ TEXT: dict[str, dict[str, str]] = {
               "needed cannot be estimated.",
         "zh": "这些随机种子上的平均差值恰好为零，无法估计区分所需的随机种子数。"},
     "clear_from": {
-        "en": "The difference in {output} is clear (its 95% interval excludes zero) from "
-              "week {week} on.",
-        "zh": "自第{week}周起，{output}差值的95%区间始终不含零。"},
+        "en": "From week {week} on, the difference in {output} is larger than seed-to-seed "
+              "chance can explain (its 95% interval stays clear of zero).",
+        "zh": "自第{week}周起，{output}的差值大于随机种子间的偶然波动所能解释的范围"
+              "（其95%区间始终不含零）。"},
     "unit_points": {"en": " points", "zh": "个百分点"},
     "unit_weeks": {"en": " weeks", "zh": "周"},
     # page structure
@@ -187,19 +194,19 @@ TEXT: dict[str, dict[str, str]] = {
     "tables": {"en": "Tables", "zh": "数据表"},
     "means": {"en": "Means with 95% intervals", "zh": "均值及95%区间"},
     "means_note": {
-        "en": "Mean across seeds; below it, the 95% interval.",
-        "zh": "各随机种子的均值；下方为95%区间。"},
+        "en": "Mean across seeds; below it, its 95% interval: where the mean of many more "
+              "seeds would lie, with 95% confidence.",
+        "zh": "各随机种子的均值；下方为95%区间：若使用更多随机种子，均值有95%的把握落在此范围内。"},
     "differences": {"en": "Differences from the reference", "zh": "与参照情景的差值"},
     "differences_note": {
-        "en": "Paired difference (scenario − reference, same seeds) with its 95% interval and "
-              "effect size d (difference ÷ pooled standard deviation across seeds; it measures "
-              "the gap against seed-to-seed variation, not against differences between "
-              "households). Grey cells: the interval includes zero, so the two cannot be told "
-              "apart; the cell gives the seeds that would be needed. Differences of shares "
-              "are in percentage points.",
-        "zh": "配对差值（情景−参照，相同随机种子）及其95%区间与效应量d（差值÷各随机种子间的合并"
-              "标准差；衡量的是差值相对于随机种子间波动的大小，而不是住户之间的差异）。灰色单元格："
-              "区间包含零，两者无法区分；单元格中给出区分所需的随机种子数。比例指标的差值单位为百分点。"},
+        "en": "Difference scenario − reference on the same seeds, with its 95% interval below "
+              "it (the range the true difference lies in with 95% confidence). Grey cells: "
+              "the interval includes zero, so the two cannot be told apart; the cell gives the "
+              "seeds that would be needed. Differences of shares are in percentage points.",
+        "zh": "情景减参照情景的差值（相同随机种子），下方为其95%区间"
+              "（真实差值有95%的把握落在此范围内）。"
+              "灰色单元格：区间包含零，两者无法区分；单元格中给出区分所需的随机种子数。"
+              "比例指标的差值单位为百分点。"},
     "method": {"en": "How these numbers were made", "zh": "计算说明"},
     "method_text": {
         "en": "Every scenario was run on the same {seeds} seeds ({seed_list}) for {weeks} "
@@ -221,13 +228,44 @@ TEXT: dict[str, dict[str, str]] = {
     "extends": {"en": "builds on", "zh": "继承自"},
     "output": {"en": "output", "zh": "指标"},
     "week_n": {"en": "week {week}", "zh": "第{week}周"},
-    "effect": {"en": "d", "zh": "d"},
     "seeds_needed_cell": {"en": "≈{needed} seeds needed", "zh": "约需{needed}个种子"},
     "seeds_more_cell": {"en": "> {seeds} seeds needed", "zh": "需多于{seeds}个种子"},
     "seeds_huge_cell": {"en": "> {limit} seeds needed", "zh": "需超过{limit}个种子"},
     "seeds_never_cell": {"en": "mean difference 0", "zh": "平均差值为0"},
     "no_value_cell": {"en": "no value in one of the two", "zh": "其中一方无数值"},
     "identical_cell": {"en": "identical", "zh": "完全相同"},
+    "not_part_cell": {"en": "not part of this scenario", "zh": "本情景不包含此项"},
+    "not_part_either_cell": {"en": "not part of both scenarios",
+                             "zh": "两个情景并非都包含此项"},
+    "glossary": {"en": "About these outputs", "zh": "指标说明"},
+    "about_core": {
+        "en": "Core volunteers: households that took part in at least 6 of the last 8 weeks. "
+              "Nobody can qualify before week 6, so this curve is zero for the first five "
+              "weeks.",
+        "zh": "核心志愿者：近8周中至少参与6周的住户。第6周之前无人能达到这一标准，"
+              "因此前五周该曲线为零。"},
+    "about_early_fall": {
+        "en": "Why curves fall early: the launch call draws many households in week 1; most "
+              "take part only as long as they see enough others do, so participation falls "
+              "over the first weeks before it settles (as in public-goods experiments).",
+        "zh": "曲线为何先降：启动号召在第1周吸引了许多住户参与；多数住户只在看到足够多的邻居参与时"
+              "才会继续，因此参与率在最初几周下降，随后趋于稳定（与公共品实验中的规律一致）。"},
+    "about_co": {
+        "en": "The five co-s (五共), each a score from 0 to 1: co-planning (共谋) is council "
+              "turnout; co-building (共建) is weekly participation, averaged with the share of "
+              "businesses in partnership where there are businesses; co-managing (共管) is the "
+              "quality of shared spaces; co-evaluating (共评) is the share of problems "
+              "reported; co-sharing (共享) is residents' satisfaction.",
+        "zh": "五共，每项为0到1的得分：共谋为议事会出席率；"
+              "共建为每周参与率（有企业时与共建企业比例取平均）；"
+              "共管为公共空间品质；共评为问题上报率；共享为居民满意度。"},
+    "about_not_part": {
+        "en": "“Not part of this scenario”: the mechanism behind the output (problems, "
+              "councils, shared spaces, …) is switched off there, so the output has no value; "
+              "it is not zero.",
+        "zh": "“本情景不包含此项”：该指标背后的机制（问题上报、议事会、公共空间等）"
+              "在该情景中未启用，"
+              "因此没有数值，并非为零。"},
     "omitted_outputs": {
         "en": "Not in the tables because they are zero or missing in every scenario: {items}.",
         "zh": "以下指标在所有情景中均为零或缺失，未列入表中：{items}。"},
@@ -251,8 +289,22 @@ TEXT: dict[str, dict[str, str]] = {
     "plot_ties": {"en": "Tie density", "zh": "邻里熟识度"},
     "plot_co": {"en": "The five co-s (五共)", "zh": "五共"},
     "caption_band": {
-        "en": "Lines: mean across seeds; shaded: 95% interval.",
-        "zh": "线：各随机种子的均值；阴影：95%区间。"},
+        "en": "Lines: mean across seeds; shaded: 95% interval (where the mean of many more "
+              "seeds would lie, with 95% confidence). The reference is the wide grey line "
+              "underneath, so a scenario that follows it stays visible.",
+        "zh": "线：各随机种子的均值；阴影：95%区间（若使用更多随机种子，均值有95%的把握落在其中）。"
+              "参照情景为下方较宽的灰线，与之重合的情景仍然可见。"},
+    "caption_core": {
+        "en": "Core volunteers took part in at least 6 of the last 8 weeks, so the curve "
+              "starts at zero until week 6. Shaded: 95% interval.",
+        "zh": "核心志愿者为近8周中至少参与6周的住户，因此第6周之前曲线为零。阴影：95%区间。"},
+    "caption_co": {
+        "en": "Each co- is a 0–1 score: co-planning = council turnout, co-building = "
+              "participation (with business partnerships), co-managing = shared-space "
+              "quality, co-evaluating = share of problems reported, co-sharing = "
+              "satisfaction. Shaded: 95% interval.",
+        "zh": "五共均为0–1得分：共谋=议事会出席率，共建=参与率（含企业共建），共管=公共空间品质，"
+              "共评=问题上报率，共享=居民满意度。阴影：95%区间。"},
     "caption_by_unit_size": {
         "en": "Mean weekly participation of the units over the whole run, by unit size "
               "(binned); bars: 95% interval across seeds.",
@@ -264,7 +316,52 @@ TEXT: dict[str, dict[str, str]] = {
     "panel_tenure": {"en": "Recent arrivals (solid) and long-term residents (dashed)",
                      "zh": "新迁入户（实线）与老住户（虚线）"},
     "all_zero": {"en": "0 in every scenario", "zh": "各情景均为0"},
+    "not_part_anywhere": {"en": "not part of any of these scenarios",
+                          "zh": "这些情景均不包含此项"},
+    "not_part_of": {"en": "not part of: {names}", "zh": "不包含此项：{names}"},
+    # the command line
+    "progress_runs": {"en": "runs", "zh": "已完成运行"},
+    "progress_eta": {"en": "ETA", "zh": "预计剩余"},
+    "written_to": {"en": "written to", "zh": "已写入"},
 }
+
+
+# summary.csv: its columns' stable ids (the English headers) and their Chinese headers
+CSV_HEADERS: dict[str, str] = {
+    "scenario": "情景代码", "scenario_title": "情景", "output": "指标代码", "output_label": "指标",
+    "week": "周", "part": "本情景包含此项", "mean": "均值", "low": "95%区间下限",
+    "high": "95%区间上限", "seeds": "随机种子数", "diff": "与参照情景之差",
+    "diff_low": "差值95%区间下限", "diff_high": "差值95%区间上限",
+    "effect_size": "效应量（差值÷随机种子间标准差）", "distinguishable": "可区分",
+    "seeds_needed": "区分所需随机种子数", "seeds_compared": "配对比较的随机种子数",
+}
+YES_NO = {"en": ("true", "false"), "zh": ("是", "否")}
+# axis units by kind of output (a share is shown in percent)
+UNITS: dict[str, dict[str, str]] = {
+    "share": {"en": "%", "zh": "%"}, "count": {"en": "number", "zh": "数量"},
+    "weeks": {"en": "weeks", "zh": "周"}, "index": {"en": "score, 0–1", "zh": "得分，0–1"},
+    "number": {"en": "number", "zh": "数值"},
+}
+UNIT_OVERRIDES: dict[str, dict[str, str]] = {
+    "group_members": {"en": "households", "zh": "户"},
+    "hours_per_household": {"en": "hours", "zh": "小时"},
+}
+
+
+def unit(name: str, lang: str) -> str:
+    """The unit an output is shown in (for axis labels)."""
+    if name in UNIT_OVERRIDES:
+        return UNIT_OVERRIDES[name][check_lang(lang)]
+    return UNITS[KIND.get(name, "number")][check_lang(lang)]
+
+
+def axis_label(name: str, lang: str, with_name: bool = True) -> str:
+    """An axis label with its unit: "Weekly participation (%)", or just "(%)" as "%"."""
+    if not with_name:
+        return unit(name, lang)
+    sep = ("（", "）") if lang == "zh" else (" (", ")")
+    text = label(name, lang)
+    return text if "0–1" in text else f"{text}{sep[0]}{unit(name, lang)}{sep[1]}"
 
 
 def check_lang(lang: str) -> str:

@@ -7,12 +7,17 @@ Layout::
     runs/part-000007.parquet  one row per run attempt (parameters, seed, status, error, …)
     metrics/part-000007.parquet  the kept weekly outputs of the runs that succeeded
     runs/merged-000001-000040.parquet   chunks 1–40 compacted into one file
+    quarantine/runs/…         damaged chunks, moved aside by the next sweep
     .lock                     pid and host of the sweep writing here
 
 Every file is written to a temporary name and renamed into place. A batch writes its metrics
 chunk, then its runs chunk: the runs chunk commits the batch (a metrics chunk without one is
 ignored and removed by the next sweep). A merged file supersedes the chunks whose numbers it
 covers, so a crash during compaction loses and duplicates nothing.
+
+A damaged chunk (truncated, empty, not Parquet) is left out by readers with a warning that
+names it; the next sweep moves it to ``quarantine/`` (with the metrics chunks its runs
+committed) and runs again exactly the runs that lost their record or their outputs.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import json
 import os
 import re
 import socket
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,13 +38,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .output import atomic_write, write_json
+from experiments.running.output import atomic_write, write_json
+
 from .spec import Spec, linli_parameters
 
 TABLES = ("runs", "metrics")
 _CHUNK = re.compile(r"^(?:part-(\d+)|merged-(\d+)-(\d+))\.parquet$")
 _OWN = {".lock", ".lock.guard", "spec.toml", "spec.json", "design.parquet", "runs", "metrics",
-        "analysis"}
+        "analysis", "quarantine", ".linli-output.json"}
+RELEASED = "released"  # what a lock file says when its owner could not remove it
+METRIC_KEYS = [("point", pa.int64()), ("replicate", pa.int64()), ("week", pa.int64())]
 RUN_FIELDS = [
     ("point", pa.int64()), ("replicate", pa.int64()), ("attempt", pa.int64()),
     ("seed", pa.uint64()), ("status", pa.string()), ("error", pa.string()),
@@ -51,6 +60,10 @@ _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": p
 
 class StoreError(RuntimeError):
     """The store cannot be used as asked (locked, another spec, not a store)."""
+
+
+class DamagedChunkWarning(UserWarning):
+    """A chunk could not be read and was left out."""
 
 
 class Store:
@@ -69,17 +82,31 @@ class Store:
         if not self.exists():
             raise StoreError(f"{self.dir} is not a sweep store (no spec.json); run "
                              "`linli sweep SPEC --out DIR` first")
-        return json.loads((self.dir / "spec.json").read_text(encoding="utf-8"))
+        path = self.dir / "spec.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise StoreError(f"{path} is damaged ({err}); the store cannot be used. Run the "
+                             "sweep again into a new --out directory") from None
+        if not isinstance(data, dict) or "fingerprint" not in data:
+            raise StoreError(f"{path} is damaged (not a store's spec); the store cannot be "
+                             "used. Run the sweep again into a new --out directory")
+        return data
 
     def design(self) -> pd.DataFrame:
         """One row per design point."""
         self.info()
-        return pd.read_parquet(self.dir / "design.parquet")
+        path = self.dir / "design.parquet"
+        try:
+            return pq.read_table(path).to_pandas()
+        except (pa.ArrowException, OSError) as err:
+            raise StoreError(f"{path} is damaged ({err}); run the sweep again into a new "
+                             "--out directory") from None
 
     def runs(self, all_attempts: bool = False) -> pd.DataFrame:
         """One row per run (its latest attempt), sorted by point and replicate; every attempt
         with ``all_attempts``."""
-        frame = self._table("runs", pa.schema(RUN_FIELDS))
+        frame = self.table("runs").to_pandas()
         if not all_attempts and len(frame):
             frame = frame.sort_values("attempt").drop_duplicates(["point", "replicate"],
                                                                  keep="last")
@@ -88,18 +115,24 @@ class Store:
 
     def metrics(self) -> pd.DataFrame:
         """The kept weekly outputs of successful runs: point, replicate, week, columns."""
-        frame = self._table("metrics", pa.schema([("point", pa.int64()),
-                                                  ("replicate", pa.int64()),
-                                                  ("week", pa.int64())]))
+        frame = self.table("metrics").to_pandas()
         return frame.sort_values(["point", "replicate", "week"]).reset_index(drop=True)
 
-    def _table(self, table: str, empty: pa.Schema) -> pd.DataFrame:
+    def table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """Every live chunk of ``runs`` (all attempts) or ``metrics`` as one Arrow table;
+        damaged chunks are left out with a DamagedChunkWarning."""
+        empty = pa.schema(RUN_FIELDS if table == "runs" else METRIC_KEYS)
         for _ in range(3):  # a sweep compacting meanwhile may remove a chunk just listed
             try:
-                return _read(self.files(table), empty)
+                return _read(self.files(table), empty, columns)
             except FileNotFoundError:
                 continue
-        return _read(self.files(table), empty)
+        return _read(self.files(table), empty, columns)
+
+    def metric_keys(self) -> set[tuple[int, int]]:
+        """(point, replicate) of every run with kept outputs."""
+        keys = self.table("metrics", ["point", "replicate"])
+        return set(zip(keys["point"].to_pylist(), keys["replicate"].to_pylist(), strict=True))
 
     def files(self, table: str) -> list[Path]:
         """The live files of a table: chunks not covered by a merged file (and, for metrics,
@@ -111,29 +144,6 @@ class Store:
                     if r[0] != r[1] or any(lo <= r[0] <= hi for lo, hi in committed)]
         return [p for _, p in live]
 
-    def connect(self):
-        """A DuckDB connection with views ``runs`` (latest attempts), ``attempts``,
-        ``metrics`` and ``design`` over the Parquet files."""
-        import duckdb
-
-        self.info()
-        con = duckdb.connect()
-        runs, metrics = self.files("runs"), self.files("metrics")
-        if runs:
-            con.execute(f"CREATE VIEW attempts AS SELECT * FROM {_scan(runs)}")
-        else:
-            cols = ", ".join(f"NULL::{_SQL.get(str(t), 'VARCHAR')} AS {n}" for n, t in RUN_FIELDS)
-            con.execute(f"CREATE VIEW attempts AS SELECT {cols} WHERE false")
-        con.execute("CREATE VIEW runs AS SELECT * FROM attempts QUALIFY row_number() OVER "
-                    "(PARTITION BY point, replicate ORDER BY attempt DESC) = 1")
-        if metrics:
-            con.execute(f"CREATE VIEW metrics AS SELECT * FROM {_scan(metrics)}")
-        else:
-            con.execute("CREATE VIEW metrics AS SELECT NULL::BIGINT AS point, "
-                        "NULL::BIGINT AS replicate, NULL::BIGINT AS week WHERE false")
-        con.execute(f"CREATE VIEW design AS SELECT * FROM {_scan([self.dir / 'design.parquet'])}")
-        return con
-
     # ------------------------------------------------------------------ writing
 
     @contextlib.contextmanager
@@ -143,7 +153,15 @@ class Store:
         with _Lock(self.dir):
             writer = Writer(self)
             writer.clean()
+            writer.quarantine()
             yield writer
+
+    def foreign(self) -> list[str]:
+        """Names in the directory that a store would not hold."""
+        if not self.dir.is_dir():
+            return []
+        return sorted(p.name for p in self.dir.iterdir() if p.name not in _OWN
+                      and not (p.name.startswith(".") and p.name.endswith(".tmp")))
 
     def check_new_or_same(self, spec: Spec) -> None:
         """Raise StoreError if the directory holds another spec's results or other files."""
@@ -157,8 +175,7 @@ class Store:
                     f"{', '.join(changed) or 'the spec'}. Use another --out directory, or "
                     "remove this one to start again")
         elif self.dir.exists():
-            foreign = sorted(p.name for p in self.dir.iterdir() if p.name not in _OWN
-                             and not (p.name.startswith(".") and p.name.endswith(".tmp")))
+            foreign = self.foreign()
             if foreign:
                 raise StoreError(f"{self.dir} exists and is not a sweep store (it holds "
                                  f"{', '.join(foreign[:5])}); choose an empty or new directory")
@@ -170,6 +187,7 @@ class Writer:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.dir = store.dir
+        self.quarantined: list[tuple[Path, str]] = []  # (where it went, why)
         numbers = [hi for t in TABLES for (_, hi), _ in _live(self.dir / t, every=True)]
         self._next = max(numbers, default=0) + 1
 
@@ -182,6 +200,26 @@ class Writer:
         for (lo, hi), path in _live(self.dir / "metrics", every=True):
             if lo == hi and path not in live:
                 path.unlink(missing_ok=True)
+
+    def quarantine(self) -> None:
+        """Move damaged chunks to ``quarantine/``: a damaged runs chunk takes the metrics
+        chunks it committed along, so its runs are run again without duplicate outputs."""
+        bad: list[tuple[str, tuple[int, int], Path, str]] = []
+        for table in TABLES:
+            for span, path in _live(self.dir / table):
+                problem = _damage(path)
+                if problem:
+                    bad.append((table, span, path, problem))
+        for table, (lo, hi), _, _ in list(bad):
+            if table == "runs":
+                bad += [("metrics", span, path, f"committed by damaged {table} chunks {lo}–{hi}")
+                        for span, path in _live(self.dir / "metrics")
+                        if span[0] <= hi and lo <= span[1] and all(path != b[2] for b in bad)]
+        for table, _, path, problem in bad:
+            target = self.dir / "quarantine" / table / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            self.quarantined.append((target, problem))
 
     def initialise(self, spec: Spec, design: pd.DataFrame, versions: dict[str, str]) -> None:
         """First use: the spec as written, the design, then spec.json (which marks a store)."""
@@ -284,12 +322,38 @@ def _ranges(live: list[tuple[tuple[int, int], Path]]) -> list[tuple[int, int]]:
     return [r for r, _ in live]
 
 
-def _read(files: list[Path], empty: pa.Schema) -> pd.DataFrame:
-    if not files:
-        return empty.empty_table().to_pandas()
-    tables = [pq.read_table(p) for p in files]
+def _read(files: list[Path], empty: pa.Schema, columns: list[str] | None = None) -> pa.Table:
+    tables = []
+    for path in files:
+        try:
+            tables.append(pq.read_table(path, columns=columns))
+        except FileNotFoundError:
+            raise
+        except (pa.ArrowException, OSError) as err:
+            warnings.warn(DamagedChunkWarning(
+                f"damaged chunk {path} left out ({_reason(err)}); the next `linli sweep` into "
+                "this directory moves it aside and runs its runs again"), stacklevel=3)
+    if not tables:
+        return empty.empty_table().select(columns) if columns else empty.empty_table()
     schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
-    return pa.concat_tables([_conform(t, schema) for t in tables]).to_pandas()
+    return pa.concat_tables([_conform(t, schema) for t in tables])
+
+
+def _damage(path: Path) -> str | None:
+    """Why a chunk cannot be read (empty, truncated, not Parquet), or None if it can."""
+    try:
+        if path.stat().st_size == 0:
+            return "empty file"
+        pq.read_table(path)
+    except FileNotFoundError:
+        return None
+    except (pa.ArrowException, OSError) as err:
+        return _reason(err)
+    return None
+
+
+def _reason(err: BaseException) -> str:
+    return " ".join(str(err).split())[:200]
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -299,18 +363,10 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _scan(files: list[Path]) -> str:
-    names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-    return f"read_parquet([{names}], union_by_name = true)"
-
-
-_SQL = {"int64": "BIGINT", "uint64": "UBIGINT", "double": "DOUBLE", "string": "VARCHAR",
-        "timestamp[ms, tz=UTC]": "TIMESTAMPTZ"}
-
-
 class _Lock:
     """``.lock`` holding ``pid host``, created with O_EXCL; a dead owner's lock is taken over
-    (under an flock'd guard file, so two sweeps cannot both take it over)."""
+    (under an flock'd guard file, so two sweeps cannot both take it over). An owner that
+    cannot remove its lock (the directory became read-only) marks it released instead."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / ".lock"
@@ -318,25 +374,37 @@ class _Lock:
         self.me = f"{os.getpid()} {socket.gethostname()}"
 
     def __enter__(self) -> _Lock:
-        if self._create():
-            return self
-        with self.guard.open("a") as guard:
-            fcntl.flock(guard, fcntl.LOCK_EX)
-            owner = self._owner()
-            if owner is not None and not _alive(*owner):
-                self.path.unlink(missing_ok=True)
+        try:
             if self._create():
                 return self
-        pid, host = self._owner() or ("unknown", "unknown host")
+            with self.guard.open("a") as guard:
+                fcntl.flock(guard, fcntl.LOCK_EX)
+                owner = self._owner()
+                if owner == RELEASED or (isinstance(owner, tuple) and not _alive(*owner)):
+                    self.path.unlink(missing_ok=True)
+                if self._create():
+                    return self
+        except PermissionError as err:
+            raise StoreError(f"cannot write to {self.path.parent}: {err.strerror}") from None
+        owner = self._owner()
+        pid, host = owner if isinstance(owner, tuple) else ("unknown", "unknown host")
         raise StoreError(
             f"{self.path.parent} is being written by another sweep (process {pid} on {host}, "
             f"lock file {self.path}); wait for it to finish, or stop it. If that process is "
             "gone, remove the lock file")
 
     def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(OSError):
-            if self.path.read_text(encoding="utf-8").strip() == self.me:
+        if self._mine():
+            try:
                 self.path.unlink()
+            except OSError:  # the directory became read-only; the file itself may not be
+                with contextlib.suppress(OSError), self.path.open("w", encoding="utf-8") as f:
+                    f.write(RELEASED + "\n")
+
+    def _mine(self) -> bool:
+        with contextlib.suppress(OSError):
+            return self.path.read_text(encoding="utf-8").strip() == self.me
+        return False
 
     def _create(self) -> bool:
         try:
@@ -347,12 +415,16 @@ class _Lock:
             f.write(self.me + "\n")
         return True
 
-    def _owner(self) -> tuple[int, str] | None:
+    def _owner(self) -> tuple[int, str] | str | None:
+        """(pid, host), RELEASED, or None (gone, or being written this instant)."""
         try:
-            pid, host = self.path.read_text(encoding="utf-8").split()
+            text = self.path.read_text(encoding="utf-8").strip()
+            if text == RELEASED:
+                return RELEASED
+            pid, host = text.split()
             return int(pid), host
         except (OSError, ValueError):
-            return None  # gone, or being written this instant
+            return None
 
 
 def _alive(pid: int, host: str) -> bool:

@@ -1,7 +1,7 @@
 """Experiment specs: a TOML file naming a base scenario, the parameters to vary and a design.
 
 A spec is validated completely before anything runs or is written; every error names the file
-and the key. Layout (``experiments/specs/*.toml`` are examples)::
+and the key. Layout (``experiments/sweeping/specs/*.toml`` are examples)::
 
     title = "..."                    # optional, with description
     scenario = "baseline"            # built-in scenario name or .toml path (relative to the spec)
@@ -46,7 +46,7 @@ rounded. ``structure.unit_size = k`` means a fixed unit size of ``k`` households
 Custom model: with ``model = "module:function"``, ``function(params, seed, weeks)`` gets a
 dict of the varied values and returns a mapping of outputs (or a weekly DataFrame with a
 ``week`` column); parameter names are then free, ranges real-valued, and there is no scenario
-or ``[fixed]``. ``experiments.sensitivity:ishigami`` is one (a test function with known
+or ``[fixed]``. ``experiments.analysis.sensitivity:ishigami`` is one (a test function with known
 Sobol indices).
 """
 
@@ -293,7 +293,7 @@ class Spec:
 
 
 def find(name_or_path: str | Path) -> Path:
-    """A path to a spec file, or the name of one shipped in experiments/specs/."""
+    """A path to a spec file, or the name of one shipped in experiments/sweeping/specs/."""
     candidate = Path(name_or_path)
     if candidate.is_file():
         return candidate
@@ -313,7 +313,10 @@ def load(name_or_path: str | Path) -> Spec:
     """Read and validate a spec file; raises SpecError naming the file and key."""
     path = find(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark is accepted
+    except UnicodeDecodeError as err:
+        raise SpecError(f"{path}: not UTF-8 text (byte {err.start + 1} cannot be read); save "
+                        "it as UTF-8") from None
     except OSError as err:
         raise SpecError(f"{path}: cannot read: {err.strerror}") from None
     return parse(text, source=str(path), base_dir=path.parent, name=path.stem)

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .design import UNIT_PREFIX
-from .output import atomic_write
-from .store import Store
+from experiments.running.output import atomic_write
+from experiments.sweeping.design import UNIT_PREFIX
+from experiments.sweeping.store import Store
 
 MIN_SOBOL_N = 512  # below this, Sobol estimates are noisy (wide confidence intervals)
 MIN_MORRIS_TRAJECTORIES = 10
@@ -110,6 +110,7 @@ def _sobol(problem: dict[str, Any], y: np.ndarray, second: bool, output: str, we
                        conf_level=CONFIDENCE, seed=seed)
     table = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"],
                           "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    table = _by_importance(table, "ST")
     pairs = None
     if second:
         names = problem["names"]
@@ -128,7 +129,13 @@ def _morris(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int, 
     table = pd.DataFrame({"parameter": problem["names"], "mu_star": si["mu_star"],
                           "mu_star_conf": si["mu_star_conf"], "mu": si["mu"],
                           "sigma": si["sigma"]})
-    return Analysis("morris", output, week, n, replicates, table, None, notes)
+    return Analysis("morris", output, week, n, replicates, _by_importance(table, "mu_star"),
+                    None, notes)
+
+
+def _by_importance(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Most important parameter first (ties keep the design's order)."""
+    return table.sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _warnings(method: str, n: int, replicates: float, stochastic: bool) -> list[str]:
@@ -209,7 +216,7 @@ ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
 def ishigami(params: dict[str, float], seed: int, weeks: int) -> dict[str, float]:
     """The Ishigami function of x1, x2, x3 (each uniform on [-π, π]), a model with known
     Sobol indices (``ishigami_indices``) for checking a sensitivity pipeline end to end.
-    Use it as ``model = "experiments.sensitivity:ishigami"`` in a spec."""
+    Use it as ``model = "experiments.analysis.sensitivity:ishigami"`` in a spec."""
     x1, x2, x3 = params["x1"], params["x2"], params["x3"]
     return {"y": math.sin(x1) + ISHIGAMI_A * math.sin(x2) ** 2
             + ISHIGAMI_B * x3 ** 4 * math.sin(x1)}
