@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from experiments import research_cli, scenarios_cli
+from experiments.calibration import cli as calibration_cli
 from experiments.cli_common import claimed, load_scenario
 from experiments.running.limits import MAX_WEEKS, capped_workers
 from experiments.terminal import cell, console, fail, say, warn
@@ -273,6 +274,7 @@ def _run_with_progress(loaded: list[scenario_lib.Scenario], seeds: int, weeks: i
 
 
 research_cli.register(app)  # sweep, sensitivity, query, discover, results
+calibration_cli.register(app)  # calibrate (experiments/calibration/cli.py)
 trainer_cli.register(app)  # app, animate (trainer/cli.py)
 
 if __name__ == "__main__":

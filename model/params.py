@@ -205,6 +205,11 @@ class Participation(Section):
                                   "of 66 repetitions",
                               doc="Share of the way to full habit gained each week one takes "
                                   "part.")
+    persistence: Literal["habit", "last-week"] = param(
+        "habit", source=ASSUMED,
+        doc="What makes participation persist (a structural alternative, ODD §7.3): 'habit', "
+            "a stock built over many occasions; 'last-week', only whether one took part last "
+            "week (a first-order chain, no long memory).")
     habit_loss: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
                               ref="Lally et al. 2010: a missed occasion barely slows habit "
                                   "formation",
@@ -281,6 +286,11 @@ class Recognition(Section):
     visibility: float = param(0.5, ge=0, le=1, source=ASSUMED,
                               doc="Share of the scope's households who see its board (and "
                                   "so learn of their own listing or thanks).")
+    motive: Literal["chance", "reinforcement"] = param(
+        "chance", source=ASSUMED,
+        doc="How a board motivates (a structural alternative, ODD §7.4): 'chance', looking "
+            "ahead to the listing chance one can infer from the board; 'reinforcement', only "
+            "the glow of having been listed or thanked (no look ahead).")
     announce: bool = param(False, source=ASSUMED,
                            doc="The board is announced at the launch call, so the listing "
                                "motive starts in week 1 (from the announced slots) instead of "
