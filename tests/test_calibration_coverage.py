@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 PRIORS = {"participation.intercept": (-3.0, 0.0), "participation.beta_habit": (0.0, 4.0)}
 SETTING = {"scenario": "baseline",
            "overrides": {"structure": {"households": 400, "unit_size": [100, 200]}}}
-REPLICATES = 16
+REPLICATES = 12
 LEVEL = 0.90
 
 
@@ -63,14 +63,15 @@ def test_true_values_fall_in_the_credible_intervals_at_the_stated_rate(tmp_path)
                                 truth, seed=10_000 + replicate)
             history = abc_lib.fit(
                 library(observed, sd), PRIORS, {}, ParticleStore(tmp_path / f"r{replicate}"),
-                pool, capacity, seed=replicate, population=60, generations=4,
-                min_epsilon=0.5, max_simulations=2000)
+                pool, capacity, seed=replicate, population=40, generations=3,
+                min_epsilon=0.5, max_simulations=1000)
             frame, weights = abc_lib.posterior(history)
             for name, (low, high) in PRIORS.items():
                 lo, hi = credible_interval(frame[name].to_numpy(float), weights)
                 covered.append(lo <= truth[name] <= hi)
                 widths[name].append((hi - lo) / (high - low))
     rate = float(np.mean(covered))
-    # at or above the stated 90% (one-sided binomial allowance for 32 checks), not vacuous
-    assert rate >= 0.78, f"coverage {rate:.2f} of {len(covered)} intervals"
+    # at or above the stated 90% (one-sided binomial allowance for 24 checks), not vacuous
+    print(f"coverage {rate:.2f} of {len(covered)} intervals")
+    assert rate >= 0.75, f"coverage {rate:.2f} of {len(covered)} intervals"
     assert np.mean(widths["participation.intercept"]) < 0.6, widths
