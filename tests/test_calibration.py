@@ -224,3 +224,25 @@ def test_no_heavy_import_for_help():
                          capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0
     assert "pyabc" not in ran.stderr  # pyabc is imported only when a fit runs
+
+
+def test_calibrated_defaults_are_the_shipped_posterior_means():
+    """Every parameter tagged `calibrated` is a fitted parameter of the shipped posterior,
+    and its default is that posterior's mean (to three significant digits)."""
+    import json
+
+    from model.params import CALIBRATED, SECTIONS
+
+    shipped = Path(spec_lib.__file__).parent / "posteriors" / "core"
+    fitted = json.loads((shipped / "posterior.json").read_text("utf-8"))["fitted"]
+    posterior = pd.read_parquet(shipped / "posterior.parquet")
+    tagged = {f"{section}.{name}" for section, cls in SECTIONS.items()
+              for name, field in cls.model_fields.items()
+              if (field.json_schema_extra or {}).get("source") == CALIBRATED}
+    assert tagged == set(fitted)
+    for dotted, mean in fitted.items():
+        section, name = dotted.split(".")
+        default = SECTIONS[section].model_fields[name].default
+        assert float(f"{mean:.3g}") == default, dotted
+        weighted = float(np.sum(posterior[dotted] * posterior["weight"]))
+        assert weighted == pytest.approx(mean)
