@@ -159,7 +159,7 @@ def _print(card: Scorecard, lang: str) -> None:
     """Targets and patterns with pass/fail, in the scorecard's language."""
     from rich.table import Table
 
-    from .render import check_model, observed, role, target_model
+    from .render import check_model, observed, target_model
     from .text import t
 
     targets = Table(t("h_id", lang), t("h_role", lang), t("h_observed", lang),
@@ -167,16 +167,18 @@ def _print(card: Scorecard, lang: str) -> None:
                     title_justify="left")
     for r in card.targets:
         style = "green" if r.passes else "bold red"
-        targets.add_row(cell(r.target.id), cell(role(r, lang)), cell(observed(r.target, lang)),
+        targets.add_row(cell(r.target.id), cell(t(f"short_{r.role}", lang)),
+                        cell(observed(r.target, lang)),
                         cell(target_model(r, lang)),
                         cell(t("pass" if r.passes else "fail", lang), style=style))
     console.print(targets)
     checks = Table(t("h_pattern", lang), t("h_check", lang), t("h_difference", lang),
-                   t("h_result", lang), title=t("patterns", lang), title_justify="left")
+                   t("h_met", lang), t("h_result", lang), title=t("patterns", lang),
+                   title_justify="left")
     for c in card.checks:
         style = "green" if c.passes else "bold red"
         checks.add_row(cell(c.pattern.id), cell(f"{t(c.part, lang)} {c.index}"),
-                       cell(check_model(c, lang)),
+                       cell(check_model(c, lang)), cell(f"{c.met}/{c.runs}"),
                        cell(t("pass" if c.passes else "fail", lang), style=style))
     console.print(checks)
     validation = card.validation()

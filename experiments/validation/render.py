@@ -221,7 +221,7 @@ def target_details(card: Scorecard, lang: str) -> list[str]:
 
 def patterns_table(card: Scorecard, lang: str) -> Table:
     headers = [t(k, lang) for k in ("h_pattern", "h_mechanism", "h_check", "h_comparison",
-                                    "h_expected", "h_difference", "h_result")]
+                                    "h_expected", "h_difference", "h_met", "h_result")]
     rows = []
     for c in card.checks:
         first = c.part == "effect" and c.index == 1
@@ -231,7 +231,8 @@ def patterns_table(card: Scorecard, lang: str) -> Table:
                      Cell(f"{t(c.part, lang)} {c.index}", "l"),
                      Cell(c.comparison.what[lang], "l"),
                      Cell(expectation(c.comparison.expect, kind, lang), "l"),
-                     Cell(check_model(c, lang)), verdict(c.passes, lang)])
+                     Cell(check_model(c, lang)), Cell(f"{c.met}/{c.runs}"),
+                     verdict(c.passes, lang)])
     return Table(headers, rows)
 
 
@@ -347,6 +348,7 @@ def csv_table(card: Scorecard, lang: str) -> pd.DataFrame:
                      "precision": obs.precision, "model": _finite_or_none(r.median),
                      "model_low": _finite_or_none(r.low), "model_high": _finite_or_none(r.high),
                      "interval": "90% of runs", "runs": int(np.isfinite(r.values).sum()),
+                     "runs_meeting": None,
                      "passes": bool(r.passes), "source": r.target.source.citation})
     for c in card.checks:
         ci, expect = c.interval, c.comparison.expect
@@ -357,7 +359,8 @@ def csv_table(card: Scorecard, lang: str) -> pd.DataFrame:
                      "model": ci.estimate if ci else None, "model_low": ci.low if ci else None,
                      "model_high": ci.high if ci else None,
                      "interval": "95% interval of the mean difference",
-                     "runs": ci.n if ci else 0, "passes": c.passes, "source": c.pattern.source})
+                     "runs": c.runs, "runs_meeting": c.met, "passes": c.passes,
+                     "source": c.pattern.source})
     table = pd.DataFrame(rows)
     if lang == "en":
         return table

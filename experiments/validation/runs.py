@@ -56,12 +56,16 @@ def measure_params(measure: Measure, theta: Mapping[str, float]) -> Params:
 
 
 class _Runs:
-    """The distinct runs of one replicate, keyed by their parameters, each as long as the
-    longest statistic that reads it."""
+    """The distinct runs of one replicate (one seed), keyed by their parameters, each as long
+    as the longest statistic that reads it."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
         self.params: dict[str, Params] = {}
         self.weeks: dict[str, int] = {}
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.households: dict[str, int] = {}
+        self.matched: dict[tuple[str, str], Params] = {}
 
     def need(self, params: Params, weeks: int) -> str:
         key = params.model_dump_json()
@@ -69,33 +73,76 @@ class _Runs:
         self.weeks[key] = max(weeks, self.weeks.get(key, 0))
         return key
 
-    def run(self, seed: int) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+    def run(self) -> None:
+        """Run every run needed and not yet run."""
         from model.core import LinliModel
 
-        frames, households = {}, {}
         for key, params in self.params.items():
-            model = LinliModel(params, rng=seed, agents=False)
-            model.run_for(self.weeks[key])
-            frames[key], households[key] = model.frame, model.layout.households
-        return frames, households
+            if key not in self.frames or len(self.frames[key]) < self.weeks[key]:
+                model = LinliModel(params, rng=self.seed, agents=False)
+                model.run_for(self.weeks[key])
+                self.frames[key], self.households[key] = model.frame, model.layout.households
+
+    def value(self, measure: Measure, key: str) -> float:
+        return measure.value(self.frames[key])
+
+
+def rematch(runs: _Runs, measure: Measure, theta: Mapping[str, float]) -> Params:
+    """The measure's parameters with ``measure.match.parameter`` re-set (regula falsi, at
+    most 12 runs) so that its level equals the reference level of this run's seed."""
+    match = measure.match
+    assert match is not None
+    base = measure_params(measure, theta)
+    cached = runs.matched.get((base.model_dump_json(), repr(match)))
+    if cached is not None:
+        return cached
+    reference = runs.need(measure_params(match.level, theta), match.level.weeks[1])
+    runs.run()
+    target = runs.value(match.level, reference)
+    section, name = match.parameter.split(".", 1)
+
+    def level(x: float) -> float:
+        from model.core import LinliModel
+
+        model = LinliModel(base.replace({section: {name: x}}), rng=runs.seed, agents=False)
+        model.run_for(match.level.weeks[1])
+        return match.level.value(model.frame) - target
+
+    lo, hi = match.low, match.high
+    f_lo, f_hi = level(lo), level(hi)
+    x, fx = match.start, level(match.start)
+    for _ in range(10):
+        if abs(fx) <= match.tolerance or f_lo * f_hi > 0:
+            break
+        lo, f_lo, hi, f_hi = (lo, f_lo, x, fx) if f_lo * fx < 0 else (x, fx, hi, f_hi)
+        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        fx = level(x)
+    runs.matched[(base.model_dump_json(), repr(match))] = base.replace({section: {name: x}})
+    return runs.matched[(base.model_dump_json(), repr(match))]
 
 
 def evaluate(library: Library, patterns: Sequence[Pattern], replicate: Replicate
              ) -> dict[str, float]:
     """Every target's statistic (by target id) and every comparison's value (by
     ``check_key``) for one replicate."""
-    runs, theta = _Runs(), replicate.theta
+    runs, theta = _Runs(replicate.seed), replicate.theta
     by_setting = {key: runs.need(setting_params(setting, theta), library.horizon(key))
                   for key, setting in library.settings.items()}
+    measures = [m for p in patterns for m in p.measures()]
     by_measure = {id(m): runs.need(measure_params(m, theta), m.weeks[1])
-                  for p in patterns for m in p.measures()}
-    frames, households = runs.run(replicate.seed)
+                  for m in measures if m.match is None}
+    runs.run()
+    for m in measures:
+        if m.match is not None:
+            by_measure[id(m)] = runs.need(rematch(runs, m, theta), m.weeks[1])
+    runs.run()
+    frames, households = runs.frames, runs.households
     values = library.compute({k: frames[run] for k, run in by_setting.items()},
                              {k: households[run] for k, run in by_setting.items()})
     for pattern in patterns:
         for part, comparisons in (("effect", pattern.effects), ("control", pattern.controls)):
             for index, c in enumerate(comparisons, 1):
-                setting, reference = (m.value(frames[by_measure[id(m)]]) for m in c.measures)
+                setting, reference = (runs.value(m, by_measure[id(m)]) for m in c.measures)
                 values[check_key(pattern, part, index)] = c.value(setting, reference)
     return values
 

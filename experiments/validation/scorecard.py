@@ -59,6 +59,8 @@ class CheckResult:
     index: int
     comparison: Comparison
     interval: Interval | None  # None: fewer than two runs gave a value
+    met: int  # runs whose own difference meets the expectation
+    runs: int  # runs that gave a value
 
     @property
     def key(self) -> str:
@@ -107,7 +109,8 @@ def summarise_check(pattern: Pattern, part: str, index: int, comparison: Compari
                     values: np.ndarray) -> CheckResult:
     finite = values[np.isfinite(values)]
     interval = mean_ci(finite, PATTERN_LEVEL) if len(finite) >= 2 else None
-    return CheckResult(pattern, part, index, comparison, interval)
+    met = sum(comparison.expect.holds(v, v) for v in finite)
+    return CheckResult(pattern, part, index, comparison, interval, int(met), len(finite))
 
 
 def score(library: Library, patterns: Sequence[Pattern], *, seeds: int,

@@ -109,13 +109,16 @@ TEXT: dict[str, dict[str, str]] = {
               "mechanism removed or never triggered: the effect must vanish (its whole "
               "interval within the stated margin of zero) or, where said, must not appear. A "
               "pattern that also appeared without its mechanism would be written in by the "
-              "model's structure, not produced by the mechanism. Differences of shares are in "
-              "percentage points.",
+              "model's structure, not produced by the mechanism. Runs meeting it: in how many "
+              "runs the difference on its own meets the expectation (with a posterior: how "
+              "robust the pattern is across plausible parameter sets). Differences of shares "
+              "are in percentage points.",
         "zh": "每项效应都在相同随机种子（和相同参数抽样）下比较某一设定与参照，因此差值来自机制"
               "本身而非偶然；括号内为95%区间，即平均差值有95%的把握落在其中。每个阴性对照是去掉"
               "该机制或使其从不触发后的同类比较：效应必须消失（整个区间落在零附近的给定范围内），"
               "或如注明，不得出现。若去掉机制后仍出现同样的规律，说明它是模型结构预设的，而非由"
-              "机制产生。比例之差以百分点表示。"},
+              "机制产生。“符合预期的运行”指单次运行的差值本身即符合预期的次数（使用后验分布时，"
+              "反映该规律在各组合理参数下是否稳健）。比例之差以百分点表示。"},
     "effect": {"en": "effect", "zh": "效应"},
     "control": {"en": "negative control", "zh": "阴性对照"},
     # method
@@ -142,6 +145,7 @@ TEXT: dict[str, dict[str, str]] = {
     "h_precision": {"en": "precision", "zh": "精确程度"},
     "h_model": {"en": "model [90% of runs]", "zh": "模型［90%运行范围］"},
     "h_result": {"en": "result", "zh": "结果"},
+    "h_met": {"en": "runs meeting it", "zh": "符合预期的运行"},
     "h_pattern": {"en": "pattern", "zh": "模式"},
     "h_mechanism": {"en": "mechanism", "zh": "机制"},
     "h_check": {"en": "check", "zh": "检验"},
@@ -152,6 +156,8 @@ TEXT: dict[str, dict[str, str]] = {
     "role_fitted": {"en": "calibration (fitted by this posterior; does not validate)",
                     "zh": "校准（本后验分布曾拟合此目标，不构成验证）"},
     "role_validate": {"en": "validation", "zh": "验证"},
+    "short_calibrate": {"en": "calibration", "zh": "校准"},
+    "short_validate": {"en": "validation", "zh": "验证"},
     "pass": {"en": "pass", "zh": "通过"},
     "fail": {"en": "FAIL", "zh": "未通过"},
     "no_value": {"en": "no value", "zh": "无数值"},
@@ -174,7 +180,8 @@ CSV_HEADERS: dict[str, str] = {
     "kind": "类别", "id": "代码", "check": "检验", "role": "作用", "title": "名称",
     "observed": "观察值", "expected_low": "预期下限", "expected_high": "预期上限",
     "precision": "精确程度", "model": "模型值", "model_low": "模型区间下限",
-    "model_high": "模型区间上限", "interval": "区间含义", "runs": "运行次数", "passes": "通过",
+    "model_high": "模型区间上限", "interval": "区间含义", "runs": "运行次数",
+    "runs_meeting": "符合预期的运行次数", "passes": "通过",
     "source": "来源",
 }
 
