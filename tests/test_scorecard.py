@@ -343,6 +343,27 @@ def test_documents_say_what_the_numbers_are(small_card, lang):
     assert "<link" not in page and "src=" not in page
 
 
+def test_a_missed_validation_target_is_listed_with_what_it_means(small_card):
+    launch = next(r for r in small_card.targets if r.target.id == "launch")
+    missed = replace(launch, values=np.full(3, 0.1), median=0.1, low=0.1, high=0.1)
+    card = replace(small_card, targets=[missed if r is launch else r
+                                        for r in small_card.targets])
+    text = render.markdown(render.summary(card, "en"))
+    assert "never used to tune the model" in text
+    assert "- launch (A launch call draws many at first): the model gives 10.0% [10.0, 10.0], " \
+           "observed 40.0% [25.0, 60.0]. Why: The launch call" in text
+    assert "0 of 1 validation targets pass" in text
+
+
+def test_reasons_explain_validation_targets_only():
+    from experiments.validation.reasons import REASONS
+
+    roles = {t.id: t.role for t in load_targets()}
+    for target_id, text in REASONS.items():
+        assert roles[target_id] == "validate", target_id
+        assert {"en", "zh"} <= set(text), target_id
+
+
 def test_markdown_tables_escape_pipes_and_mark_failures():
     table = render.Table(["a", "b"], [[render.Cell("x|y"), render.Cell("FAIL", "fail")]])
     text = render.markdown([render.Block("table", table=table)])

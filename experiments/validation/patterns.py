@@ -271,13 +271,13 @@ PATTERNS: tuple[Pattern, ...] = (
                          "crowding (ODD §7.5)",
                    "zh": "在有兴趣、有时间的居民中通过接触和邻里关系招募成员；拥挤效应"},
         effects=(
-            Comparison({"en": "growth of the largest group, members per week: weeks 20–60 "
-                              "against weeks 1–5 (slow start)",
-                        "zh": "最大小组每周新增成员：第20–60周与第1–5周之差（起步慢）"},
+            Comparison({"en": "growth of the largest group, households per week: weeks "
+                              "20–60 against weeks 1–5 (slow start)",
+                        "zh": "最大小组每周新增成员户数：第20–60周与第1–5周之差（起步慢）"},
                        _club_growth((20, 60)), _club_growth((1, 5)), above(1.0)),
-            Comparison({"en": "growth, members per week: weeks 20–60 against weeks 92–104 "
-                              "(slow end: growth stops by behaviour)",
-                        "zh": "每周新增成员：第20–60周与第92–104周之差"
+            Comparison({"en": "growth, households per week: weeks 20–60 against weeks "
+                              "92–104 (slow end: growth stops by behaviour)",
+                        "zh": "每周新增成员户数：第20–60周与第92–104周之差"
                               "（后期放缓：增长因行为而止）"},
                        _club_growth((20, 60)), _club_growth((92, 104)), above(1.0)),
         ),

@@ -19,6 +19,7 @@ from experiments.reporting.i18n import KIND, YES_NO
 from experiments.reporting.report import CSS, FONTS, number
 
 from .patterns import Comparison, Expect
+from .reasons import REASONS
 from .scorecard import CheckResult, Scorecard, TargetResult
 from .text import CSV_HEADERS, t
 
@@ -51,15 +52,19 @@ def comparison_kind(comparison: Comparison) -> str:
     return "points" if kind == "share" else kind
 
 
-def num(value: float, kind: str, sign: bool = False) -> str:
-    """The bare number: 10.3 (a share in percent), +1.86 (points), 373."""
+def num(value: float, kind: str, sign: bool = False, visible: bool = False) -> str:
+    """The bare number: 10.3 (a share in percent), +1.86 (points), 373; ``visible``: with
+    more decimals (up to 4) where the usual ones would round a non-zero value to 0."""
     scaled = value * 100 if kind in SCALED else value
-    return number(scaled, DIGITS.get(kind, 2), sign=sign)
+    digits = DIGITS.get(kind, 2)
+    while visible and digits < 4 and scaled != 0 and round(scaled, digits) == 0:
+        digits += 1
+    return number(scaled, digits, sign=sign)
 
 
-def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
+def fmt(value: float, kind: str, lang: str, sign: bool = False, visible: bool = False) -> str:
     """The number with its unit: 10.3%, +13.8%, +1.86 points, 44.0 weeks, 373."""
-    text = num(value, kind, sign)
+    text = num(value, kind, sign, visible)
     if not np.isfinite(value):
         return text
     if kind in ("share", "relative"):
@@ -80,12 +85,12 @@ def observed(target: Target, lang: str) -> str:
 
 def expectation(expect: Expect, kind: str, lang: str) -> str:
     if expect.kind == "near_zero":
-        return t("expect_near_zero", lang, margin=fmt(expect.high, kind, lang))
+        return t("expect_near_zero", lang, margin=fmt(expect.high, kind, lang, visible=True))
     if expect.kind == "between":
-        return t("expect_between", lang, low=fmt(expect.low, kind, lang, sign=True),
-                 high=fmt(expect.high, kind, lang, sign=True))
+        return t("expect_between", lang, low=fmt(expect.low, kind, lang, True, True),
+                 high=fmt(expect.high, kind, lang, True, True))
     bound = expect.low if expect.kind == "above" else expect.high
-    return t(f"expect_{expect.kind}", lang, value=fmt(bound, kind, lang, sign=True))
+    return t(f"expect_{expect.kind}", lang, value=fmt(bound, kind, lang, True, True))
 
 
 def target_model(result: TargetResult, lang: str) -> str:
@@ -175,10 +180,8 @@ def summary(card: Scorecard, lang: str) -> list[Block]:
           total=len(patterns))])]
     misses = [r for r in validation if not r.passes]
     if misses:
-        blocks += [Block("p", t("misses", lang)), Block("ul", items=[
-            t("miss_line", lang, id=r.target.id, title=r.target.text(lang),
-              model=target_model(r, lang), observed=observed(r.target, lang))
-            for r in misses])]
+        blocks += [Block("p", t("misses", lang)),
+                   Block("ul", items=[_missed(r, lang) for r in misses])]
     else:
         blocks.append(Block("p", t("miss_none", lang)))
     failing = [p for p in patterns if not card.pattern_passes(p)]
@@ -189,6 +192,16 @@ def summary(card: Scorecard, lang: str) -> list[Block]:
                                          if c.pattern.id == p.id and not c.passes))
             for p in failing])]
     return blocks
+
+
+def _missed(result: TargetResult, lang: str) -> str:
+    """A missed validation target: the model against the observed, and why if known."""
+    target = result.target
+    line = t("miss_line", lang, id=target.id, title=target.text(lang),
+             model=target_model(result, lang), observed=observed(target, lang))
+    if target.id not in REASONS:
+        return line
+    return line + ("" if lang == "zh" else " ") + t("why", lang, reason=REASONS[target.id][lang])
 
 
 def _failed(check: CheckResult, lang: str) -> str:
@@ -293,7 +306,8 @@ def markdown(blocks: Sequence[Block]) -> str:
     return "\n\n".join(out) + "\n"
 
 
-EXTRA_CSS = ("td.pass{color:#1b5e20}td.fail{background:#fde2e2;color:#8b0000;font-weight:600}"
+EXTRA_CSS = ("th{text-align:left}td.pass,td.fail{white-space:nowrap}td.pass{color:#1b5e20}"
+             "td.fail{background:#fde2e2;color:#8b0000;font-weight:600}"
              "blockquote{color:#555;border-left:3px solid #ddd;margin:1rem 0;padding:.2rem 1rem}"
              "pre{background:#f4f4f4;padding:.6rem;overflow-x:auto}")
 
