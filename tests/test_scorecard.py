@@ -396,3 +396,27 @@ def test_numbers_read_with_their_units():
     assert render.target_kind(targets["club-growth-time"]) == "weeks"
     assert render.target_kind(targets["party-gradient"]) == "ratio"
     assert render.target_kind(targets["showcase-organisations"]) == "share"
+
+
+def test_with_a_posterior_every_run_draws_its_parameters_and_says_so(tmp_path):
+    post = load_posterior(write_posterior(
+        tmp_path / "p", {"participation.intercept": [-2.5, -0.5]}, [1.0, 1.0],
+        targets=["weekly-participation", "launch"]))
+    library = load_targets().select(["launch", "weekly-participation"])
+    card = score(library, patterns_lib.select(["V3"]), seeds=1, posterior=post, draws=6,
+                 seed=2)
+    thetas = [r.theta["participation.intercept"] for r in card.replicates]
+    assert sorted(set(thetas)) == [-2.5, -0.5] and card.draws == 6
+    assert all(r.theta["participation.beta_trust"] == 1.2 for r in card.replicates)
+    launch = next(r for r in card.targets if r.target.id == "launch")
+    low = launch.values[np.array(thetas) == -2.5]
+    high = launch.values[np.array(thetas) == -0.5]
+    assert high.min() > low.max()  # the draw reaches the runs
+    assert launch.role == "calibrate"  # fitted by this posterior: it cannot validate
+    assert "fitted by this posterior" in render.role(launch, "en")
+    lead = render.lead(card, "en")
+    assert "1 parameters (participation.intercept) were fitted by linli calibrate" in lead
+    assert "(participation.beta_trust) keep the values it used" in lead
+    assert "6 parameter sets drawn from the posterior, × 1 random seed(s) each" in lead
+    assert "both the uncertainty of the fitted parameters and chance" in lead
+    assert all(c.passes for c in card.checks if c.part == "control")

@@ -159,6 +159,7 @@ def lead(card: Scorecard, lang: str) -> str:
     else:
         parts += [t("lead_posterior", lang, fitted=len(post.fitted), names=", ".join(post.fitted),
                     spec=post.spec, targets=", ".join(post.targets), total=total,
+                    fixed=", ".join(post.fixed) or "–",
                     empirical=counts.get("empirical", 0), assumed=counts.get("assumed", 0)),
                   t("lead_interval_posterior", lang, runs=runs, draws=card.draws,
                     seeds=card.seeds)]

@@ -27,12 +27,14 @@ TEXT: dict[str, dict[str, str]] = {
     "lead_posterior": {
         "en": "{fitted} parameters ({names}) were fitted by linli calibrate (spec “{spec}”) to "
               "the calibration targets {targets}; the scorecard draws them from that "
-              "posterior. All other parameters keep their defaults: of the model's {total}, "
-              "{empirical} are taken from published figures or the source report and "
-              "{assumed} are assumed.",
+              "posterior. The parameters the calibration held fixed ({fixed}) keep the values "
+              "it used; all others keep their defaults: of the model's {total}, {empirical} "
+              "are taken from published figures or the source report and {assumed} are "
+              "assumed.",
         "zh": "{fitted}个参数（{names}）由linli calibrate（方案“{spec}”）依据校准目标{targets}"
-              "拟合；记分卡从其后验分布中抽取这些参数。其余参数保持默认值：模型共{total}个参数，"
-              "其中{empirical}个取自公开数据或原始报告，{assumed}个为假设值。"},
+              "拟合；记分卡从其后验分布中抽取这些参数。校准中固定的参数（{fixed}）沿用其取值；"
+              "其余参数保持默认值：模型共{total}个参数，其中{empirical}个取自公开数据或原始报告，"
+              "{assumed}个为假设值。"},
     "lead_interval_defaults": {
         "en": "Each model value is the median of {runs} runs with different random seeds at "
               "the model's default parameters, and its interval holds the middle 90% of them. "
@@ -43,7 +45,7 @@ TEXT: dict[str, dict[str, str]] = {
               "（--posterior DIR）时，区间也会包含参数的不确定性。"},
     "lead_interval_posterior": {
         "en": "Each model value is the median of {runs} runs — {draws} parameter sets drawn "
-              "from the posterior, each run on {seeds} random seeds — and its interval holds "
+              "from the posterior, × {seeds} random seed(s) each — and its interval holds "
               "the middle 90% of them, so it includes both the uncertainty of the fitted "
               "parameters and chance.",
         "zh": "每个模型数值是{runs}次运行的中位数（从后验分布抽取{draws}组参数，每组使用{seeds}个"
