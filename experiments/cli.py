@@ -20,6 +20,7 @@ from experiments.calibration import cli as calibration_cli
 from experiments.cli_common import claimed, load_scenario
 from experiments.running.limits import MAX_WEEKS, capped_workers
 from experiments.terminal import cell, console, fail, say, warn
+from experiments.validation import cli as validation_cli
 from trainer import cli as trainer_cli
 
 if TYPE_CHECKING:
@@ -275,6 +276,7 @@ def _run_with_progress(loaded: list[scenario_lib.Scenario], seeds: int, weeks: i
 
 research_cli.register(app)  # sweep, sensitivity, query, discover, results
 calibration_cli.register(app)  # calibrate (experiments/calibration/cli.py)
+validation_cli.register(app)  # validate (experiments/validation/cli.py)
 trainer_cli.register(app)  # app, animate (trainer/cli.py)
 
 if __name__ == "__main__":
