@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli_common import claimed
-from experiments.running.limits import capped_workers, cpus
-from experiments.terminal import console, fail, say, warn
+from experiments.cli_common import claimed, workers_for
+from experiments.running.limits import cpus
+from experiments.terminal import console, fail, say
 
 
 def calibrate(
@@ -32,12 +32,7 @@ def calibrate(
         loaded = spec_lib.load(spec)
     except spec_lib.SpecError as err:
         fail(err)
-    if scheduler is not None and workers is not None:
-        warn("--workers is not used with --scheduler: the cluster's workers run the tasks")
-    elif workers is not None:
-        workers, note = capped_workers(workers)
-        if note:
-            warn(note)
+    workers = workers_for(workers, scheduler)
     workers = cpus() if workers is None else workers
     where = out or Path("results") / "calibration" / loaded.name
     with claimed(where, "calibrate", loaded.name):
