@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import string
 
+from . import i18n_uncertainty as uncertainty_texts
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -311,6 +313,16 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "整个模拟期内各单元的平均每周参与率，按单元规模分组；"
               "误差线：各随机种子间的95%区间。"},
     "axis_week": {"en": "Week", "zh": "周"},
+    "axis_points": {"en": "Difference from the reference (percentage points)",
+                    "zh": "与参照情景之差（百分点）"},
+    "axis_difference": {"en": "Difference from the reference", "zh": "与参照情景之差"},
+    "plot_participation_difference": {"en": "Weekly participation: difference from the "
+                                            "reference", "zh": "每周参与率：与参照情景之差"},
+    "caption_difference": {
+        "en": "Lines: mean paired difference from the reference on the same seeds; shaded: "
+              "its 95% interval. Above the grey zero line: higher than in the reference.",
+        "zh": "线：与参照情景在相同随机种子上的平均配对差值；阴影：其95%区间。"
+              "灰色零线以上：高于参照情景。"},
     "panel_party": {"en": "Party households (solid) and non-party (dashed)",
                     "zh": "党员户（实线）与非党员户（虚线）"},
     "panel_tenure": {"en": "Recent arrivals (solid) and long-term residents (dashed)",
@@ -335,6 +347,8 @@ CSV_HEADERS: dict[str, str] = {
     "effect_size": "效应量（差值÷随机种子间标准差）", "distinguishable": "可区分",
     "seeds_needed": "区分所需随机种子数", "seeds_compared": "配对比较的随机种子数",
 }
+TEXT.update(uncertainty_texts.TEXT)
+CSV_HEADERS.update(uncertainty_texts.CSV_HEADERS)
 YES_NO = {"en": ("true", "false"), "zh": ("是", "否")}
 # axis units by kind of output (a share is shown in percent)
 UNITS: dict[str, dict[str, str]] = {
