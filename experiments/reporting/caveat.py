@@ -79,7 +79,8 @@ def sentences(f: Facts, lang: str) -> list[str]:
         out.append(i18n.t("caveat_calibrated", lang, fitted=f.counts["fitted"],
                           names=", ".join(f.fitted), targets=len(f.targets), spec=f.spec,
                           titles=titles))
-    out.append(i18n.t("caveat_assumed", lang, **f.counts))
+    out.append(i18n.t("caveat_assumed" if f.spec else "caveat_assumed_defaults", lang,
+                      **f.counts))
     if any(f.structure.values()):
         out.append(i18n.t("caveat_structure", lang, items=structure_items(f.structure)))
     out.append(i18n.t("caveat_validation", lang))

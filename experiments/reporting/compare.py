@@ -108,16 +108,19 @@ class Comparison:
     def bands(self, column: str) -> pd.DataFrame:
         """Per scenario and week: mean, its 95% interval (low, high) and the 5–95% range
         across parameter sets (param_low, param_high; NaN without a posterior)."""
-        table = self._table(column)
-        frames = []
-        for name in self.names:
-            rows = table.loc[name].reindex(columns=self.seeds)
-            spread = self.spread(rows.to_numpy(dtype=float))
-            frames.append(pd.DataFrame({
-                "scenario": name, "week": rows.index.to_numpy(), "mean": spread["mean"],
-                "count": spread["n"], "low": spread["low"], "high": spread["high"],
-                "param_low": spread["param_low"], "param_high": spread["param_high"]}))
-        return pd.concat(frames, ignore_index=True)
+        key = ("bands", column)
+        if key not in self._cache:  # the summary and the plots both need them
+            table = self._table(column)
+            frames = []
+            for name in self.names:
+                rows = table.loc[name].reindex(columns=self.seeds)
+                spread = self.spread(rows.to_numpy(dtype=float))
+                frames.append(pd.DataFrame({
+                    "scenario": name, "week": rows.index.to_numpy(), "mean": spread["mean"],
+                    "count": spread["n"], "low": spread["low"], "high": spread["high"],
+                    "param_low": spread["param_low"], "param_high": spread["param_high"]}))
+            self._cache[key] = pd.concat(frames, ignore_index=True)
+        return self._cache[key]
 
     def difference_bands(self, column: str) -> pd.DataFrame:
         """Per non-reference scenario and week: the paired difference from the reference,

@@ -22,6 +22,9 @@ TEXT: dict[str, dict[str, str]] = {
               "因此用实地数据所允许的每一组合理参数运行模型，范围表示90%的参数组合下差值所在区间。"
               "二是随机因素：哪些住户住在哪里、谁与谁相遇；“±”表示仅随机因素就会使单次模拟结果"
               "浮动多少。若在至少{robust}的合理参数组合下方向一致，则结论稳健。"},
+    "subtitle_posterior": {
+        "en": "{scenarios}; {draws} parameter sets × {seeds} seeds, {weeks} weeks",
+        "zh": "{scenarios}；{draws}组参数 × {seeds}个随机种子，{weeks}周"},
     "raise_posterior": {
         "en": "{output}: up from {ref} to {value} by week {week} ({diff}).",
         "zh": "{output}：第{week}周从{ref}提高到{value}（差值{diff}）。"},
@@ -77,34 +80,10 @@ TEXT: dict[str, dict[str, str]] = {
     "cell_param": {"en": "parameters: {low} to {high}", "zh": "参数：{low}至{high}"},
     "cell_chance": {"en": "chance: ±{chance}", "zh": "随机：±{chance}"},
     "cell_share": {"en": "same direction in {share}", "zh": "{share}方向一致"},
-    "caption_band_posterior": {
+    "shade_params": {
         "en": "Lines: mean over all runs; shaded: the range across plausible parameter sets "
-              "(5–95%, chance taken out). The reference is the wide grey line underneath, so "
-              "a scenario that follows it stays visible.",
-        "zh": "线：全部运行的均值；阴影：各合理参数组合间的范围（5%–95%，已扣除随机波动）。"
-              "参照情景为下方较宽的灰线，与之重合的情景仍然可见。"},
-    "caption_core_posterior": {
-        "en": "Core volunteers took part in at least 6 of the last 8 weeks, so the curve "
-              "starts at zero until week 6. Shaded: the range across plausible parameter "
-              "sets (5–95%).",
-        "zh": "核心志愿者为近8周中至少参与6周的住户，因此第6周之前曲线为零。"
-              "阴影：各合理参数组合间的范围（5%–95%）。"},
-    "caption_co_posterior": {
-        "en": "Each co- is a 0–1 score: co-planning = council turnout, co-building = "
-              "participation (with business partnerships), co-managing = shared-space "
-              "quality, co-evaluating = share of problems reported, co-sharing = "
-              "satisfaction. Shaded: the range across plausible parameter sets (5–95%).",
-        "zh": "五共均为0–1得分：共谋=议事会出席率，共建=参与率（含企业共建），共管=公共空间品质，"
-              "共评=问题上报率，共享=居民满意度。阴影：各合理参数组合间的范围（5%–95%）。"},
-    "caption_difference_posterior": {
-        "en": "Lines: mean paired difference from the reference on the same seeds and "
-              "parameter sets; shaded: its range across plausible parameter sets (5–95%, "
-              "chance taken out). Above the grey zero line: higher than in the reference. "
-              "The levels can be uncertain while the difference is not: a parameter set "
-              "moves every scenario together.",
-        "zh": "线：与参照情景在相同随机种子、相同参数组合上的平均配对差值；阴影：各合理参数组合间"
-              "的范围（5%–95%，已扣除随机波动）。灰色零线以上：高于参照情景。水平值本身可能很不确定，"
-              "而差值却可以很确定：同一参数组合会使各情景一起变动。"},
+              "(5–95%, chance taken out).",
+        "zh": "线：全部运行的均值；阴影：各合理参数组合间的范围（5%–95%，已扣除随机波动）。"},
     "about_robust": {
         "en": "Robust: a difference that chance cannot explain and that has the same "
               "direction in at least {robust} of the plausible parameter sets. A plausible "
@@ -168,6 +147,14 @@ TEXT: dict[str, dict[str, str]] = {
               "（见model/params.py中的来源标注）；其余参数来自已发表的资料（{empirical}个）、"
               "如上拟合（{fitted}个）或固定为此前校准的数值（{fixed}个）。"
               "本报告中的任何区间都不能涵盖假设本身有误的情况。"},
+    "caveat_assumed_defaults": {
+        "en": "Assumed: {assumed} of the model's {total} parameters are assumptions, neither "
+              "measured nor fitted (source tags in model/params.py); the others come from "
+              "published sources ({empirical}) or are fixed at values calibrated earlier "
+              "({fixed}). No interval here covers an assumption that is wrong.",
+        "zh": "假设：模型{total}个参数中有{assumed}个是假设值，既未实测也未拟合"
+              "（见model/params.py中的来源标注）；其余参数来自已发表的资料（{empirical}个）"
+              "或固定为此前校准的数值（{fixed}个）。本报告中的任何区间都不能涵盖假设本身有误的情况。"},
     "caveat_structure": {
         "en": "Structural formulation: {items}.",
         "zh": "结构假设：{items}。"},

@@ -56,6 +56,7 @@ class Plot:
     draw: Callable[[Figure, Comparison, str], None]
     caption: str = "caption_band"
     source: str = "runs"  # or "units"
+    shaded: bool = True  # bands over weeks (their caption says what the shading is)
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ PLOTS: tuple[Plot, ...] = (
          ("participation_rate_party", "participation_rate_nonparty",
           "participation_rate_recent", "participation_rate_long_term"), draw_by_kind),
     Plot("participation_by_unit_size", "plot_by_unit_size", ("participation_rate",),
-         draw_by_unit_size, caption="caption_by_unit_size", source="units"),
+         draw_by_unit_size, caption="caption_by_unit_size", source="units", shaded=False),
     Plot("core_volunteers", "plot_core", ("core_volunteers",), draw_single("core_volunteers"),
          caption="caption_core"),
     Plot("groups", "plot_groups", ("groups", "group_members"),
@@ -377,11 +378,14 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def caption_key(plot: Plot, comparison: Comparison) -> str:
-    """The caption of ``plot``; with a posterior, one that says the bands are the range
-    across parameter sets (where the plot has such a caption)."""
-    key = f"{plot.caption}_posterior"
-    return key if comparison.posterior is not None and key in i18n.TEXT else plot.caption
+def caption(plot: Plot, comparison: Comparison, lang: str) -> str:
+    """The caption of ``plot``: what its shading is (95% intervals, or with a posterior the
+    range across parameter sets), then what it shows."""
+    own = i18n.t(plot.caption, lang)
+    if not plot.shaded:
+        return own
+    shade = i18n.t("shade_seeds" if comparison.posterior is None else "shade_params", lang)
+    return f"{shade} {own}" if lang == "en" else shade + own
 
 
 def render(comparison: Comparison, lang: str) -> list[Rendered]:
@@ -393,10 +397,9 @@ def render(comparison: Comparison, lang: str) -> list[Rendered]:
     with style(lang):
         for plot in PLOTS:
             frame = comparison.units if plot.source == "units" else comparison.runs
-            title, caption = i18n.t(plot.title, lang), i18n.t(caption_key(plot, comparison),
-                                                               lang)
+            title, text = i18n.t(plot.title, lang), caption(plot, comparison, lang)
             if not has_data(frame, plot.columns):
-                out.append(Rendered(plot.name, title, caption, None))
+                out.append(Rendered(plot.name, title, text, None))
                 continue
-            out.append(Rendered(plot.name, title, caption, png(figure(plot, comparison, lang))))
+            out.append(Rendered(plot.name, title, text, png(figure(plot, comparison, lang))))
     return out

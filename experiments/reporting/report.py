@@ -422,7 +422,9 @@ def page(comparison: Comparison, summary: pd.DataFrame, sentences: dict[str, lis
                                             digits) if variants else ""
     names = " · ".join(title(comparison, n, lang) for n in comparison.names)
     subtitle = i18n.t("subtitle", lang, scenarios=names, seeds=len(comparison.seeds),
-                      weeks=comparison.weeks)
+                      weeks=comparison.weeks) if comparison.posterior is None else \
+        i18n.t("subtitle_posterior", lang, scenarios=names, draws=len(comparison.draws),
+               seeds=comparison.seeds_per_draw, weeks=comparison.weeks)
     heading = i18n.t("page_title", lang)
     footer = i18n.t("generated", lang, version=versions.get("linli", "?"),
                     date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))

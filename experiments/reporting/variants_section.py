@@ -34,10 +34,12 @@ def _variant_item(name: str, comparison: Comparison, lang: str) -> str:
     title = variant.text("title", lang) if variant else name
     where = (i18n.t("variant_posterior", lang, posterior=comparison.posterior.spec)
              if comparison.posterior is not None else i18n.t("variant_defaults", lang))
-    bits = [b for b in (structure_items(comparison.structure), where,
-                        variant.text("note", lang) if variant else "") if b]
+    text = i18n.t("list_sep", lang).join(b for b in (structure_items(comparison.structure),
+                                                     where) if b)
+    if variant and comparison.posterior is not None:  # why this posterior
+        text += (". " if lang == "en" else "。") + variant.text("note", lang)
     return (f"<li><b>{html.escape(title)}</b> (<code>{html.escape(name)}</code>): "
-            f"{html.escape(i18n.t('list_sep', lang).join(bits))}</li>")
+            f"{html.escape(text)}</li>")
 
 
 def section(comparisons: Mapping[str, Comparison], frame: pd.DataFrame, lang: str,
