@@ -203,8 +203,9 @@ def compare_scenarios(
         min=2, max=100_000, help="Seeds per scenario, or with a posterior per parameter "
         "draw (the same for all) [default: 30, with a posterior 3]", show_default=False)]
     = None,
-    draws: Annotated[int, typer.Option(
-        min=2, max=10_000, help="Parameter sets drawn from the posterior")] = DRAWS,
+    draws: Annotated[int | None, typer.Option(
+        min=2, max=10_000, help=f"Parameter sets drawn from the posterior [default: {DRAWS}]",
+        show_default=False)] = None,
     posterior: Annotated[Path | None, typer.Option(
         help="Calibration posterior to draw parameter sets from (the output directory of "
              "linli calibrate) [default: the shipped experiments/calibration/posteriors/core "
@@ -234,7 +235,12 @@ def compare_scenarios(
     started = time.perf_counter()
     loaded = _load_all(names)
     plans = _plans(posterior, no_posterior, variants)
-    seeds = seeds or (SEEDS_WITH_POSTERIOR if plans[0][1] is not None else SEEDS)
+    with_posterior = plans[0][1] is not None
+    if draws is not None and not with_posterior:
+        warn("--draws has no effect without a posterior: every run uses the scenarios' own "
+             "parameter values")
+    seeds = seeds or (SEEDS_WITH_POSTERIOR if with_posterior else SEEDS)
+    draws = draws or DRAWS
     workers, note = capped_workers(workers)
     if note:
         warn(note)

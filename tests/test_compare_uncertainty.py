@@ -11,9 +11,10 @@ from synthetic_posterior import spread_posterior, tiny_scenarios, write_posterio
 
 import scenarios as scenario_lib
 from experiments.paramtable import counts as tag_counts
-from experiments.reporting import caveat, flips, ranges
+from experiments.reporting import caveat, flips, i18n, ranges
 from experiments.reporting import compare as compare_lib
 from experiments.reporting import posterior as posterior_lib
+from experiments.reporting.formatting import fmt_diff, fmt_value
 from experiments.reporting.uncertainty import decompose
 from model.core import LinliModel
 
@@ -211,27 +212,40 @@ ROW = {"output": "participation_rate", "week": 104, "seeds": 60, "draws": 20, "m
        "robust_share": 0.97, "distinguishable": True}
 
 
+def fields(lang: str, **row: float) -> dict[str, str]:
+    """What report.sentence hands on: output, week, levels and difference, formatted."""
+    row = {**ROW, **row}
+    return {"week": 104, "seeds": 60, "output": i18n.label("participation_rate", lang),
+            "value": fmt_value("participation_rate", row["mean"], lang, 1),
+            "ref": fmt_value("participation_rate", 0.134, lang, 1),
+            **{k: fmt_diff("participation_rate", row[f"diff{s}"], lang, 1, unit=not s)
+               for k, s in (("diff", ""), ("low", "_low"), ("high", "_high"))}}
+
+
 def test_a_robust_conclusion_in_english_and_chinese():
-    fields = {"week": 104, "output": "Weekly participation", "seeds": 60}
-    assert ranges.sentence(ROW, 0.134, "en", 1, fields) == (
+    assert ranges.sentence(ROW, "en", 1, fields("en")) == (
         "Weekly participation: up from 13.4% to 22.7% by week 104 (+9.3 points). Robust: "
         "higher in 97% of plausible parameter sets, by +4.0 to +15.0 points. Chance alone "
         "moves a single run by ±1.2 points.")
-    zh = ranges.sentence(ROW, 0.134, "zh", 1, {**fields, "output": "每周参与率"})
+    zh = ranges.sentence(ROW, "zh", 1, fields("zh"))
     assert zh == ("每周参与率：第104周从13.4%提高到22.7%（差值+9.3个百分点）。结论稳健："
                   "在97%的合理参数组合下均提高，幅度为+4.0至+15.0个百分点。"
                   "仅随机因素就会使单次模拟结果浮动±1.2个百分点。")
 
 
 def test_a_fragile_and_an_unclear_conclusion():
-    fields = {"week": 104, "output": "Weekly participation", "seeds": 60}
-    fragile = ranges.sentence({**ROW, "robust_share": 0.7, "diff_param_low": -0.02}, 0.134,
-                              "en", 1, fields)
+    fragile = ranges.sentence({**ROW, "robust_share": 0.7, "diff_param_low": -0.02}, "en", 1,
+                              fields("en"))
     assert "Not robust: higher in only 70% of plausible parameter sets (−2.0 to +15.0 " \
            "points)" in fragile
-    unclear = ranges.sentence({**ROW, "distinguishable": False, "diff_param_low": -0.02},
-                              0.134, "en", 1, fields)
-    assert "too close to tell apart" in unclear and "between −2.0 and +15.0 points" in unclear
+    unclear = {**ROW, "distinguishable": False, "diff_param_low": -0.02, "diff": 0.004,
+               "mean": 0.138,
+               "diff_low": -0.002, "diff_high": 0.01}
+    text = ranges.sentence(unclear, "en", 1, fields("en", **unclear))
+    assert text == ("Weekly participation: 13.8% against 13.4% at week 104, too close to tell "
+                    "apart (the 95% interval of the mean difference, −0.2 to +1.0, includes "
+                    "zero). Across plausible parameter sets the difference lies between −2.0 "
+                    "and +15.0 points.")
 
 
 # --- what is calibrated and assumed -----------------------------------------------------------

@@ -52,6 +52,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{output}：第{week}周为{value}，参照情景为{ref}，差别太小，无法区分"
               "（平均差值的95%区间{low}至{high}包含零）。在各合理参数组合下，差值介于{plow}"
               "与{phigh}之间。"},
+    "clear_from_posterior": {
+        "en": "From week {week} on, the mean difference in {output} over the runs stays clear "
+              "of zero (its 95% interval excludes it).",
+        "zh": "自第{week}周起，各次运行{output}的平均差值始终不含零（其95%区间不包含零）。"},
     "flips_note": {
         "en": "This conclusion changes under another formulation of the model (see "
               "“Structural alternatives”).",

@@ -25,16 +25,11 @@ def chance(column: str, row: Mapping[str, Any], lang: str, digits: int) -> str:
     return fmt_diff(column, half, lang, digits).lstrip("+")
 
 
-def sentence(row: Mapping[str, Any], ref_mean: float, lang: str, digits: int,
-             fields: dict[str, Any]) -> str:
-    """The summary sentence of a difference: effect, robustness, chance."""
+def sentence(row: Mapping[str, Any], lang: str, digits: int, fields: dict[str, Any]) -> str:
+    """The summary sentence of a difference: effect, robustness, chance. ``fields``: the
+    output, week, levels and difference as ``report.sentence`` writes them."""
     column = row["output"]
     fields = {**fields,
-              "value": fmt_value(column, row["mean"], lang, digits),
-              "ref": fmt_value(column, ref_mean, lang, digits),
-              "diff": fmt_diff(column, row["diff"], lang, digits),
-              "low": fmt_diff(column, row["diff_low"], lang, digits, unit=False),
-              "high": fmt_diff(column, row["diff_high"], lang, digits, unit=False),
               "plow": fmt_diff(column, row["diff_param_low"], lang, digits, unit=False),
               "phigh": fmt_diff(column, row["diff_param_high"], lang, digits)}
     space = " " if lang == "en" else ""

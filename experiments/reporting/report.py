@@ -127,7 +127,7 @@ def sentence(row: Mapping[str, Any], ref_mean: float, lang: str,
             return None
         return i18n.t("same", lang, **fields)
     if row.get("draws", 0) > 0:  # with a posterior: ranges, robustness and chance
-        return ranges.sentence(row, ref_mean, lang, digits, fields)
+        return ranges.sentence(row, lang, digits, fields)
     if not bool(row["distinguishable"]):
         return f"{i18n.t('unclear', lang, **fields)}{_space(lang)}{_needed(row, lang)}"
     return i18n.t("raise" if row["diff"] > 0 else "lower", lang, **fields)
@@ -183,7 +183,9 @@ def summary_sentences(comparison: Comparison, summary: pd.DataFrame, lang: str,
             if column == "participation_rate" and row["part"]:
                 first = clear_from(comparison, column, name)
                 if first is not None:
-                    lines.append(i18n.t("clear_from", lang, week=first,
+                    key = "clear_from" if comparison.posterior is None else \
+                        "clear_from_posterior"
+                    lines.append(i18n.t(key, lang, week=first,
                                         output=i18n.column(column, lang)))
         out[name] = lines
     return out
