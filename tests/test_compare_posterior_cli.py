@@ -1,7 +1,7 @@
 """`linli compare --posterior / --no-posterior / --variants` through the real entry point:
 both kinds of interval and the caveat in every file, in both languages; the same outputs
-on one and two workers; a flip flagged; clear errors. The shipped posteriors (not yet in
-the repository) are stood in for in-process."""
+on one and two workers; a flip flagged; clear errors. The variants' posteriors (not all
+shipped yet) are stood in for in-process."""
 
 from __future__ import annotations
 
@@ -58,6 +58,8 @@ def test_summary_csv_has_both_ranges_the_robust_share_and_the_caveat(reports):
     assert said.startswith("These are results of a simulation model")
     assert "Weekly participation in an ordinary community" in said
     assert "scorecard.html" in said and "docs/VALIDATION.md" in said
+    assert "Sources of the field data: Weekly participation in an ordinary community: " \
+           "Institute of Sociology, Chinese Academy of Social Sciences" in said
     zh = pd.read_csv(reports["zh"] / "summary.csv")
     assert {"差值参数范围下限（5%）", "差值随机范围下限（5%）", "方向一致的参数组合比例",
             "说明"} <= set(zh.columns)
@@ -160,27 +162,28 @@ def test_posterior_errors_are_one_line(setup, tmp_path):
     assert "has no 'weight' column" in ran.err and "posterior.parquet" in ran.err
 
 
-# --- the shipped posteriors (stood in for) ------------------------------------------------------
+# --- the shipped posteriors ------------------------------------------------------------------
 
-runner = CliRunner()
-
-
-def test_the_shipped_posterior_is_the_default(setup, tmp_path, monkeypatch):
+@pytest.mark.skipif(posterior_lib.default() is None, reason="no shipped core posterior")
+def test_the_shipped_posterior_is_the_default(setup, tmp_path):
     tiny, small, _ = setup
-    shipped = tmp_path / "posteriors"
-    spread_posterior(shipped / "core", spec="core")
-    monkeypatch.setattr(posterior_lib, "SHIPPED", shipped)
-    result = runner.invoke(app, ["compare", str(tiny), str(small), "--draws", "2", "--weeks",
-                                 "3", "--lang", "en", "--out", str(tmp_path / "o")])
-    assert result.exit_code == 0, result.output
+    ran = linli("compare", tiny, small, "--draws", 2, "--weeks", 3, "--lang", "en", "--out",
+                tmp_path / "o")
+    assert ran.code == 0, ran.text
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["posterior"]["spec"] == "core"
+    assert manifest["posterior"]["directory"] == str(posterior_lib.shipped("core"))
     assert manifest["seeds_per_draw"] == 3 and len(manifest["seeds"]) == 6
-    result = runner.invoke(app, ["compare", str(tiny), str(small), "--no-posterior",
-                                 "--seeds", "2", "--weeks", "3", "--out", str(tmp_path / "n")])
-    assert result.exit_code == 0, result.output
+    assert "calibration“core”" in ran.flat  # the caveat, on the terminal too
+    ran = linli("compare", tiny, small, "--no-posterior", "--draws", 5, "--seeds", 2,
+                "--weeks", 3, "--out", tmp_path / "n")
+    assert ran.code == 0, ran.text
+    assert "--drawshasnoeffectwithoutaposterior" in ran.flat
     manifest = json.loads((tmp_path / "n" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["posterior"] is None and manifest["parameter_sets"] == []
+    assert len(manifest["seeds"]) == 2
+
+
+runner = CliRunner()
 
 
 def test_variants_draw_from_their_own_posteriors(setup, tmp_path, monkeypatch):

@@ -87,9 +87,15 @@ def sentences(f: Facts, lang: str) -> list[str]:
     return out
 
 
-def text(f: Facts, lang: str) -> str:
-    """The caveat as one paragraph (for summary.csv and the terminal)."""
-    return (" " if lang == "en" else "").join(sentences(f, lang))
+def text(f: Facts, lang: str, sources: bool = False) -> str:
+    """The caveat as one paragraph (for the terminal; with ``sources``, the field data's
+    citations at the end, for summary.csv)."""
+    lines = sentences(f, lang)
+    cited = [f"{title.get(lang) or title['en']}: {citation}"
+             for _, title, citation in f.targets if citation]
+    if sources and cited:
+        lines.append(i18n.t("caveat_sources", lang, sources=" | ".join(cited)))
+    return (" " if lang == "en" else "").join(lines)
 
 
 def section(f: Facts, lang: str) -> str:

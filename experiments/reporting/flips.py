@@ -11,6 +11,7 @@ and not under another.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,16 +21,16 @@ COLUMNS = ("diff", "diff_low", "diff_high", "diff_param_low", "diff_param_high",
            "robust_share", "distinguishable")
 
 
-def direction(row: Mapping[str, object]) -> int:
+def direction(row: Mapping[str, Any]) -> int:
     """+1 or −1 when the difference is clear of chance, else 0."""
-    diff = float(row["diff"])  # type: ignore[arg-type]
+    diff = float(row["diff"])
     return int(np.sign(diff)) if bool(row["distinguishable"]) and np.isfinite(diff) else 0
 
 
-def robust(row: Mapping[str, object]) -> bool:
+def robust(row: Mapping[str, Any]) -> bool:
     """Clear of chance and, with a posterior, the same direction in ``ROBUST`` of the
     parameter sets."""
-    share = float(row.get("robust_share", float("nan")))  # type: ignore[arg-type]
+    share = float(row.get("robust_share", float("nan")))
     return direction(row) != 0 and (not np.isfinite(share) or share >= ROBUST)
 
 

@@ -168,6 +168,8 @@ TEXT: dict[str, dict[str, str]] = {
               "docs/VALIDATION.md.",
         "zh": "模型能否再现未用于拟合的实地数据，见验证记分卡（scorecard.html，由linli validate"
               "生成）和docs/VALIDATION.md。"},
+    "caveat_sources": {"en": "Sources of the field data: {sources}.",
+                       "zh": "实地数据来源：{sources}。"},
     "caveat_targets": {"en": "Field data the calibration is fitted to",
                        "zh": "校准所依据的实地数据"},
     # structural alternatives (linli compare --variants)

@@ -71,6 +71,7 @@ class Report:
     sentences: dict[str, list[str]]  # scenario → sentences, in order
     figures: list[plots.Rendered]
     caveat: str = ""  # what these numbers are, as one paragraph
+    cited: str = ""  # the same with the sources of the field data (summary CSVs)
     variants: Variants | None = None
 
 
@@ -472,8 +473,9 @@ def build(comparison: Comparison, lang: str = i18n.DEFAULT_LANG,
     sentences = summary_sentences(comparison, summary, lang, flipped=flipped)
     figures = plots.render(comparison, lang)
     text = page(comparison, summary, sentences, figures, lang, versions, alternatives)
-    said = caveat.text(caveat.facts(comparison.posterior, comparison.structure), lang)
-    return Report(lang, text, summary, sentences, figures, said, alternatives)
+    facts = caveat.facts(comparison.posterior, comparison.structure)
+    return Report(lang, text, summary, sentences, figures, caveat.text(facts, lang),
+                  caveat.text(facts, lang, sources=True), alternatives)
 
 
 def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: str,
@@ -555,7 +557,7 @@ def write(comparison: Comparison, out: Path, lang: str = i18n.DEFAULT_LANG,
                    variants(alternatives) if alternatives else None)
     paths = [out / "report.html", out / "summary.csv", out / "runs.parquet"]
     output.atomic_write(paths[0], lambda p: p.write_text(report.html, encoding="utf-8"))
-    table = summary_table(comparison, report.summary, lang, report.caveat)
+    table = summary_table(comparison, report.summary, lang, report.cited)
     output.atomic_write(paths[1], lambda p: table.to_csv(p, index=False))
     runs = comparison.runs if not alternatives else pd.concat(
         [c.runs.assign(variant=name) for name, c in alternatives.items()], ignore_index=True)
@@ -563,7 +565,7 @@ def write(comparison: Comparison, out: Path, lang: str = i18n.DEFAULT_LANG,
         runs = runs[["variant", *[c for c in runs.columns if c != "variant"]]]
     output.atomic_write(paths[2], lambda p: runs.to_parquet(p, index=False))
     if report.variants is not None:
-        flipped = summary_table(comparison, report.variants.frame, lang, report.caveat)
+        flipped = summary_table(comparison, report.variants.frame, lang, report.cited)
         paths.append(out / "variants.csv")
         output.atomic_write(paths[-1], lambda p: flipped.to_csv(p, index=False))
     else:
