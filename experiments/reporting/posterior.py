@@ -10,7 +10,6 @@ Anything unusable raises ``PosteriorError`` naming the file.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,20 +70,7 @@ def load(directory: str | Path) -> Posterior:
     for name in checked.fitted:
         _check_number(name, where)
     return Posterior(checked.directory, checked.particles, checked.weights, checked.spec,
-                     tuple(checked.targets), _variant(checked.directory / "posterior.json"))
-
-
-def _variant(path: Path) -> dict[str, Any]:
-    from model.params import ParameterError, Params
-
-    variant = json.loads(path.read_text(encoding="utf-8")).get("variant") or {}
-    if not isinstance(variant, dict):
-        raise PosteriorError(f"{path}: 'variant' must be a table of structural overrides")
-    try:
-        Params.from_dict(variant)
-    except ParameterError as err:
-        raise PosteriorError(f"{path}: variant: {err}") from None
-    return variant
+                     tuple(checked.targets), checked.variant)
 
 
 def _check_number(dotted: str, where: Path) -> None:

@@ -1,7 +1,8 @@
 """A calibration's posterior (the output directory of ``linli calibrate``), read for drawing
 parameter sets: ``posterior.parquet`` (one row per particle: a column per fitted parameter,
 dotted name, and ``weight``) and ``posterior.json`` (the spec, the targets fitted, the
-parameters fixed). Anything missing or unreadable raises ``PosteriorError`` naming the file.
+parameters fixed, the structural variant the fit ran under). Anything missing or unreadable
+raises ``PosteriorError`` naming the file.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +34,7 @@ class Posterior:
     fixed: dict[str, float]
     targets: list[str]
     spec: str
+    variant: dict[str, Any] = field(default_factory=dict)  # structural overrides of the fit
 
     @property
     def fitted(self) -> list[str]:
@@ -68,7 +71,7 @@ def load(directory: Path) -> Posterior:
     if not np.all(np.isfinite(values)):
         raise PosteriorError(f"{where} holds missing or infinite parameter values")
     return Posterior(directory, particles.astype(float), weights / weights.sum(),
-                     info["fixed"], info["targets"], info["spec"])
+                     info["fixed"], info["targets"], info["spec"], info["variant"])
 
 
 def _json(path: Path) -> dict:
@@ -87,7 +90,21 @@ def _json(path: Path) -> dict:
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
         raise PosteriorError(f"{path}: 'targets' must be a list of target ids")
     return {"fixed": {str(k): float(v) for k, v in fixed.items()}, "targets": targets,
-            "spec": str(data.get("spec", "?"))}
+            "spec": str(data.get("spec", "?")), "variant": _variant(data, path)}
+
+
+def _variant(data: dict, path: Path) -> dict[str, Any]:
+    """The structural overrides the calibration ran under (``{}`` if none), checked."""
+    from model.params import ParameterError, Params
+
+    variant = data.get("variant") or {}
+    if not isinstance(variant, dict):
+        raise PosteriorError(f"{path}: 'variant' must be a table of structural overrides")
+    try:
+        Params.from_dict(variant)
+    except ParameterError as err:
+        raise PosteriorError(f"{path}: variant: {err}") from None
+    return variant
 
 
 def _parquet(path: Path) -> pd.DataFrame:

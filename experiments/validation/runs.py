@@ -16,6 +16,7 @@ import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -34,14 +35,17 @@ class Replicate:
     draw: int | None
     seed: int
     theta: Mapping[str, float] = field(default_factory=dict)
+    variant: Mapping[str, Any] = field(default_factory=dict)  # the posterior's structure
 
 
-def replicates(seeds: int, draws: Sequence[Mapping[str, float]] | None) -> list[Replicate]:
-    """Every draw crossed with seeds 0..seeds-1 (the same seeds for every draw)."""
+def replicates(seeds: int, draws: Sequence[Mapping[str, float]] | None,
+               variant: Mapping[str, Any] | None = None) -> list[Replicate]:
+    """Every draw crossed with seeds 0..seeds-1 (the same seeds for every draw), under the
+    structural ``variant`` the draws were fitted with."""
     if draws is None:
         return [Replicate(None, seed) for seed in range(seeds)]
-    return [Replicate(d, seed, dict(theta)) for d, theta in enumerate(draws)
-            for seed in range(seeds)]
+    return [Replicate(d, seed, dict(theta), dict(variant or {}))
+            for d, theta in enumerate(draws) for seed in range(seeds)]
 
 
 def check_key(pattern: Pattern, part: str, index: int) -> str:
@@ -49,9 +53,11 @@ def check_key(pattern: Pattern, part: str, index: int) -> str:
     return f"{pattern.id}/{part}/{index}"
 
 
-def measure_params(measure: Measure, theta: Mapping[str, float]) -> Params:
-    """A pattern setting's parameters: the scenario, the draw, then the overrides."""
-    params = setting_params(Setting(scenario=measure.scenario), theta)
+def measure_params(measure: Measure, theta: Mapping[str, float],
+                   variant: Mapping[str, Any] | None = None) -> Params:
+    """A pattern setting's parameters: the scenario, the variant and the draw, then the
+    overrides."""
+    params = setting_params(Setting(scenario=measure.scenario), theta, variant)
     return params.replace(dict(measure.overrides)) if measure.overrides else params
 
 
@@ -87,16 +93,17 @@ class _Runs:
         return measure.value(self.frames[key])
 
 
-def rematch(runs: _Runs, measure: Measure, theta: Mapping[str, float]) -> Params:
+def rematch(runs: _Runs, measure: Measure, theta: Mapping[str, float],
+            variant: Mapping[str, Any] | None = None) -> Params:
     """The measure's parameters with ``measure.match.parameter`` re-set (regula falsi, at
     most 12 runs) so that its level equals the reference level of this run's seed."""
     match = measure.match
     assert match is not None
-    base = measure_params(measure, theta)
+    base = measure_params(measure, theta, variant)
     cached = runs.matched.get((base.model_dump_json(), repr(match)))
     if cached is not None:
         return cached
-    reference = runs.need(measure_params(match.level, theta), match.level.weeks[1])
+    reference = runs.need(measure_params(match.level, theta, variant), match.level.weeks[1])
     runs.run()
     target = runs.value(match.level, reference)
     section, name = match.parameter.split(".", 1)
@@ -125,16 +132,16 @@ def evaluate(library: Library, patterns: Sequence[Pattern], replicate: Replicate
              ) -> dict[str, float]:
     """Every target's statistic (by target id) and every comparison's value (by
     ``check_key``) for one replicate."""
-    runs, theta = _Runs(replicate.seed), replicate.theta
-    by_setting = {key: runs.need(setting_params(setting, theta), library.horizon(key))
+    runs, theta, variant = _Runs(replicate.seed), replicate.theta, replicate.variant
+    by_setting = {key: runs.need(setting_params(setting, theta, variant), library.horizon(key))
                   for key, setting in library.settings.items()}
     measures = [m for p in patterns for m in p.measures()]
-    by_measure = {id(m): runs.need(measure_params(m, theta), m.weeks[1])
+    by_measure = {id(m): runs.need(measure_params(m, theta, variant), m.weeks[1])
                   for m in measures if m.match is None}
     runs.run()
     for m in measures:
         if m.match is not None:
-            by_measure[id(m)] = runs.need(rematch(runs, m, theta), m.weeks[1])
+            by_measure[id(m)] = runs.need(rematch(runs, m, theta, variant), m.weeks[1])
     runs.run()
     frames, households = runs.frames, runs.households
     values = library.compute({k: frames[run] for k, run in by_setting.items()},

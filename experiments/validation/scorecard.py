@@ -123,7 +123,7 @@ def score(library: Library, patterns: Sequence[Pattern], *, seeds: int,
     thetas = posterior.draws(draws, seed) if posterior is not None else None
     if thetas is not None:
         runs_lib.check_draws(library, patterns, thetas)
-    reps = runs_lib.replicates(seeds, thetas)
+    reps = runs_lib.replicates(seeds, thetas, posterior.variant if posterior else None)
     if len(reps) < 2:
         raise ValueError("the scorecard needs at least two runs (seeds × draws)")
     results = runs_lib.run_all(library, patterns, reps, workers, progress)
