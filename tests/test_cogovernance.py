@@ -350,12 +350,19 @@ def test_without_its_parts_wuchang_is_the_baseline():
 @pytest.mark.slow
 def test_no_flagship_output_pins_at_a_bound():
     """Issue 9 point 4: in `wuchang-2023` the flagship outputs at week 104 sit strictly inside
-    their range (at least 2 points from 0 and 1) and vary from seed to seed."""
+    their range (at least 2 points from 0 and 1) and vary from seed to seed.
+
+    Head coverage is the exception the source report asks for (every unit has a volunteer
+    head), so it may come near 1, but only as behaviour: below 1 in every seed, with posts
+    falling vacant (burnout) and re-filled from a finite pool."""
     frames = run_seeds(scenario("wuchang-2023"), 10, weeks=104)
-    for column in ("participation_rate", "neighbour_head_coverage", "trust", "space_quality",
+    for column in ("participation_rate", "trust", "space_quality",
                    "partnership_mean", "share_reported", "council_turnout", "satisfaction",
                    *metrics.CO_COLUMNS):
         values = window_mean(frames, column, 104, 104)
         assert values.min() > 0.02 and values.max() < 0.98, (column, values)
         assert values.std() > 0, column
+    coverage = window_mean(frames, "neighbour_head_coverage", 104, 104)
+    assert coverage.max() < 1 and coverage.std() > 0, coverage
+    assert window_mean(frames, "head_vacancy", 53, 104).min() > 0
     assert (frames["group_cap_weeks"] == 0).all()

@@ -48,6 +48,7 @@ from .spec import Outputs, Spec
 from .store import Store, flat_params, run_schema
 
 CONNECT_TIMEOUT = "10s"  # to reach a Dask scheduler
+LIVENESS_SECONDS = 2.0  # how often a quiet sweep checks that its Dask client is alive
 TARGET_BATCH_SECONDS = 2.0  # batches are sized to take about this long, once run time is known
 MAX_BATCH = 500
 
@@ -329,9 +330,18 @@ def _submit_all(pool: Executor, batches: _Batcher, capacity: int) -> Iterator[Ba
         top_up()
         while inflight:
             try:
-                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                finished, _ = wait(inflight, timeout=LIVENESS_SECONDS,
+                                   return_when=FIRST_COMPLETED)
             except Exception as err:
                 raise SweepError(f"lost contact with the workers ({_described(err)})") from None
+            if not finished and (gone := _closed(pool)):
+                # a closed Dask client may never settle its futures (and cancelling them here
+                # would race its own callbacks): what it held is lost
+                for batch in inflight.values():
+                    yield _task_lost(batch, ConnectionError(gone))
+                inflight.clear()
+                broken = gone
+                continue
             for future in finished:
                 batch = inflight.pop(future)
                 try:
@@ -348,6 +358,14 @@ def _submit_all(pool: Executor, batches: _Batcher, capacity: int) -> Iterator[Ba
     finally:
         for future in inflight:
             future.cancel()
+
+
+def _closed(pool: Executor) -> str:
+    """Why ``pool`` can take no more work (its Dask client has closed), or ''."""
+    client = getattr(pool, "_client", None)  # distributed's ClientExecutor
+    status = getattr(client, "status", "running")
+    return f"lost contact with the Dask scheduler (client {status})" \
+        if status in ("closing", "closed") else ""
 
 
 def _described(err: BaseException) -> str:
