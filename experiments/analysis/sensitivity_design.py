@@ -136,7 +136,8 @@ def parameters_toml() -> str:
     """The ``[parameters]`` block of a spec varying every weight over its range."""
     lines = ["[parameters]"]
     for r in ranges():
-        lines.append(f'{factor_name(r.name)} = {{ dist = "{r.dist}", range = [{r.low:.6g}, {r.high:.6g}] }}'
+        bounds = f"[{r.low:.6g}, {r.high:.6g}]"
+        lines.append(f'{factor_name(r.name)} = {{ dist = "{r.dist}", range = {bounds} }}'
                      f"  # default {r.default:g}, {r.source}")
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ doing and not the draw's, and a weight a scenario does not read changes nothing 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,15 +87,15 @@ def participation(params: Params, seed: int, weeks: int) -> float:
     return 100 * float(rates[-WINDOW:].mean())
 
 
-def outputs(values: dict[str, float], weeks: int, seeds: int,
+def outputs(values: dict[str, float], weeks: int, seeds: Sequence[int],
             households: int | None = None) -> dict[str, float]:
     """Every output of ``OUTPUTS`` with the weights ``values`` (by factor name), averaged over
-    ``seeds`` common seeds."""
+    ``seeds``."""
     from experiments.sweeping.spec import nest
 
     overrides = nest({dotted(k): float(v) for k, v in values.items()})
     level = {name: float(np.mean([participation(_scenario(name, households).replace(overrides),
-                                                seed, weeks) for seed in common_seeds(seeds)]))
+                                                seed, weeks) for seed in seeds]))
              for name in SCENARIOS}
     return {o.column: level[o.scenario] - (level[o.versus] if o.versus else 0.0)
             for o in OUTPUTS}
@@ -102,9 +103,16 @@ def outputs(values: dict[str, float], weeks: int, seeds: int,
 
 def full(params: dict[str, Any], seed: int, weeks: int) -> dict[str, float]:
     """The study's model: 3,000 households (the scenarios' own), ``SEEDS`` common seeds."""
-    return outputs(params, weeks, SEEDS)
+    return outputs(params, weeks, common_seeds(SEEDS))
 
 
 def quick(params: dict[str, Any], seed: int, weeks: int) -> dict[str, float]:
     """A small version for tests: 600 households, one seed."""
-    return outputs(params, weeks, 1, QUICK_HOUSEHOLDS)
+    return outputs(params, weeks, common_seeds(1), QUICK_HOUSEHOLDS)
+
+
+def settings(model: str) -> tuple[int, int | None]:
+    """Seeds per point and households (None: the scenarios' own) of ``model`` as a spec
+    names it (``experiments.analysis.sensitivity_model:full``)."""
+    return {f"{__name__}:full": (SEEDS, None),
+            f"{__name__}:quick": (1, QUICK_HOUSEHOLDS)}[model]
