@@ -19,6 +19,7 @@ from experiments.running.limits import capped_workers
 from experiments.terminal import cell, console, err_console, fail, say, warn
 
 if TYPE_CHECKING:
+    from experiments.analysis.sensitivity import Analysis
     from experiments.sweeping.spec import Spec
     from experiments.sweeping.sweep import Progress, SweepResult
 
@@ -255,7 +256,7 @@ def _outputs(directory: Path, chosen: list[str] | None) -> list[str] | None:
     return ["participation_rate"] if "participation_rate" in kept else None
 
 
-def _show_sensitivity(analysis, top: int | None) -> None:
+def _show_sensitivity(analysis: Analysis, top: int | None) -> None:
     """One output's table, most important first, and its spread over the design."""
     t = analysis.table if top is None else analysis.table.head(top)
     table = Table(title=cell(f"{analysis.method}: {analysis.output}, week {analysis.week}"),
@@ -269,6 +270,7 @@ def _show_sensitivity(analysis, top: int | None) -> None:
         say("[dim]… and {n} less important parameters (in the CSV)[/]",
             n=len(analysis.table) - top)
     s = analysis.spread
+    assert s is not None
     say("{output} over the {n} design points: median {median} (90% of points within {q05} to "
         "{q95}; all within {low} to {high}); below 0 at {neg} of the points, above 0 at {pos}",
         output=analysis.output, n=f"{s.points:,}", median=f"{s.median:.4g}",

@@ -269,8 +269,7 @@ def _overview(s: Study, path: Path) -> None:
                           / max(r.table["mu_star"].max(), 1e-12) for r in main})
     frame = frame.loc[frame.max(axis=1).sort_values(ascending=False).index]
     fig, ax = plt.subplots(figsize=(7.5, 0.22 * len(frame) + 1.8))
-    cmap = matplotlib.colormaps["viridis"].copy()
-    cmap.set_bad("#e8e8e8")
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#e8e8e8")
     image = ax.imshow(frame.where(frame > 0).to_numpy(), aspect="auto", cmap=cmap,
                       norm=matplotlib.colors.PowerNorm(0.5, vmin=0, vmax=1))
     ax.set_xticks(range(frame.shape[1]), frame.columns, rotation=30, ha="right", fontsize=8)
