@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from experiments import research_cli, scenarios_cli
+from experiments.calibration import cli as calibration_cli
 from experiments.cli_common import claimed, load_scenario
 from experiments.running.limits import MAX_WEEKS, capped_workers
 from experiments.terminal import cell, console, fail, say, warn
+from experiments.validation import cli as validation_cli
 from trainer import cli as trainer_cli
 
 if TYPE_CHECKING:
     import scenarios as scenario_lib
     from experiments.reporting.compare import Comparison
+    from experiments.reporting.posterior import Posterior
     from model.core import LinliModel
 
 # Plain help and one-line usage errors: Typer's Rich panels import Markdown and traceback
@@ -187,13 +190,33 @@ class Lang(StrEnum):
     en = "en"
 
 
+SEEDS, SEEDS_WITH_POSTERIOR, DRAWS = 30, 3, 20  # compare: seeds (per draw), draws
+Plan = tuple[str, "Posterior | None", dict]  # variant, posterior, structural overrides
+
+
 @app.command("compare")
 def compare_scenarios(
     names: Annotated[list[str], typer.Argument(
         help="Two or more built-in scenario names or .toml paths; the first is the reference",
         show_default=False)],
-    seeds: Annotated[int, typer.Option(min=2, max=100_000,
-                                       help="Seeds per scenario (the same for all)")] = 30,
+    seeds: Annotated[int | None, typer.Option(
+        min=2, max=100_000, help="Seeds per scenario, or with a posterior per parameter "
+        "draw (the same for all) [default: 30, with a posterior 3]", show_default=False)]
+    = None,
+    draws: Annotated[int | None, typer.Option(
+        min=2, max=10_000, help=f"Parameter sets drawn from the posterior [default: {DRAWS}]",
+        show_default=False)] = None,
+    posterior: Annotated[Path | None, typer.Option(
+        help="Calibration posterior to draw parameter sets from (the output directory of "
+             "linli calibrate) [default: the shipped experiments/calibration/posteriors/core "
+             "if present]", show_default=False)] = None,
+    no_posterior: Annotated[bool, typer.Option(
+        "--no-posterior", help="Run every scenario at its own parameter values (chance "
+                               "only, no parameter uncertainty)")] = False,
+    variants: Annotated[bool, typer.Option(
+        "--variants", help="Also run under every structural variant (experiments/"
+                           "calibration/variants.py), each with its posterior, and flag "
+                           "the conclusions that flip")] = False,
     weeks: Annotated[int, typer.Option(min=1, max=MAX_WEEKS,
                                        help=f"Weeks to simulate (at most {MAX_WEEKS:,})")]
     = 104,
@@ -205,12 +228,19 @@ def compare_scenarios(
     = None,
     overwrite: OverwriteOption = False,
 ) -> None:
-    """Compare scenarios on the same seeds; write report.html, summary.csv, runs.parquet,
-    plots and manifest.json."""
+    """Compare scenarios on the same seeds and parameter draws; write report.html,
+    summary.csv, runs.parquet, plots and manifest.json (and variants.csv)."""
     from experiments.reporting import i18n
 
     started = time.perf_counter()
     loaded = _load_all(names)
+    plans = _plans(posterior, no_posterior, variants)
+    with_posterior = plans[0][1] is not None
+    if draws is not None and not with_posterior:
+        warn("--draws has no effect without a posterior: every run uses the scenarios' own "
+             "parameter values")
+    seeds = seeds or (SEEDS_WITH_POSTERIOR if with_posterior else SEEDS)
+    draws = draws or DRAWS
     workers, note = capped_workers(workers)
     if note:
         warn(note)
@@ -218,18 +248,54 @@ def compare_scenarios(
     with claimed(out, "compare", " ".join(sc.name for sc in loaded), overwrite):
         from experiments.reporting import report
 
-        comparison = _run_with_progress(loaded, seeds, weeks, workers, lang.value)
+        done = _run_with_progress(loaded, plans, seeds, draws, weeks, workers, lang.value)
+        comparison = next(iter(done.values()))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            built, written = report.write(comparison, out, lang.value, started=started)
+            built, written = report.write(comparison, out, lang.value, started=started,
+                                          alternatives=done if variants else None)
     for warning in caught:
         warn(warning.message)
     for name, lines in built.sentences.items():
         say("[bold]{title}[/]", title=report.title(comparison, name, lang.value))
         for line in lines:
             say("  • {line}", line=line)
+    say("[dim]{caveat}[/]", caveat=built.caveat)
     say("{written} {out}: {files}", written=i18n.t("written_to", lang.value), out=out,
         files=", ".join(p.name for p in written))
+
+
+
+def _plans(path: Path | None, off: bool, variants: bool) -> list[Plan]:
+    """What to run: one plan (the given, shipped or no posterior), or with ``variants``
+    one per structural variant with its shipped posterior (none with ``off``)."""
+    from experiments.calibration import variants as registry
+    from experiments.reporting import posterior as posterior_lib
+
+    if path is not None and off:
+        fail("give --posterior or --no-posterior, not both")
+    if path is not None and variants:
+        fail("--variants draws each variant from its own shipped posterior "
+             "(experiments/calibration/variants.py): leave out --posterior, or add "
+             "--no-posterior to run the variants at the parameters' defaults")
+
+    def read(where: Path) -> Posterior:
+        try:
+            return posterior_lib.load(where)
+        except posterior_lib.PosteriorError as err:
+            fail(str(err))
+
+    if not variants:
+        where = None if off else path or posterior_lib.default()
+        return [(registry.MAIN, read(where) if where else None, {})]
+    plans = []
+    for variant in registry.VARIANTS.values():
+        where = variant.posterior_dir
+        if not off and not (where / "posterior.json").is_file():
+            fail(f"variant '{variant.name}' needs the shipped posterior {where}, which is "
+                 f"missing; make it with linli calibrate, or add --no-posterior")
+        plans.append((variant.name, None if off else read(where), variant.overrides))
+    return plans
 
 
 def _load_all(names: list[str]) -> list[scenario_lib.Scenario]:
@@ -246,10 +312,11 @@ def _load_all(names: list[str]) -> list[scenario_lib.Scenario]:
     return loaded
 
 
-def _run_with_progress(loaded: list[scenario_lib.Scenario], seeds: int, weeks: int,
-                       workers: int, lang: str) -> Comparison:
-    """``compare`` with a progress bar (labelled in ``lang``): runs done / total, elapsed and
-    remaining time."""
+def _run_with_progress(loaded: list[scenario_lib.Scenario], plans: list[Plan], seeds: int,
+                       draws: int, weeks: int, workers: int, lang: str
+                       ) -> dict[str, Comparison]:
+    """``compare`` under every plan with one progress bar (labelled in ``lang``): runs
+    done / total, elapsed and remaining time."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -265,14 +332,27 @@ def _run_with_progress(loaded: list[scenario_lib.Scenario], seeds: int, weeks: i
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn(i18n.t("progress_eta", lang)),
                TimeRemainingColumn())
+    per_plan = [len(loaded) * seeds * (draws if post is not None else 1)
+                for _, post, _ in plans]
+    results: dict[str, Comparison] = {}
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task(i18n.t("progress_runs", lang), total=len(loaded) * seeds)
-        return compare_lib.compare(
-            loaded, seeds=seeds, weeks=weeks, workers=workers,
-            progress=lambda done, total: bar.update(task, completed=done, total=total))
+        task = bar.add_task(i18n.t("progress_runs", lang), total=sum(per_plan))
+        for k, (name, post, structure) in enumerate(plans):
+            offset = sum(per_plan[:k])
+            try:
+                results[name] = compare_lib.compare(
+                    loaded, seeds=seeds, weeks=weeks, workers=workers, posterior=post,
+                    draws=draws, structure=structure,
+                    progress=lambda done, _, offset=offset: bar.update(
+                        task, completed=offset + done))
+            except ValueError as err:  # a posterior fitted under another structure
+                fail(str(err))
+    return results
 
 
 research_cli.register(app)  # sweep, sensitivity, query, discover, results
+calibration_cli.register(app)  # calibrate (experiments/calibration/cli.py)
+validation_cli.register(app)  # validate (experiments/validation/cli.py)
 trainer_cli.register(app)  # app, animate (trainer/cli.py)
 
 if __name__ == "__main__":

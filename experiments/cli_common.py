@@ -41,3 +41,19 @@ def claimed(out: Path, command: str, key: str, overwrite: bool = False,
             yield out
     except OutputError as err:
         fail(err)
+
+
+def workers_for(workers: int | None, scheduler: str | None) -> int | None:
+    """The local workers to start: at most one per CPU (saying so when fewer than asked);
+    with a scheduler, the cluster's (saying that --workers is not used)."""
+    from experiments.running.limits import capped_workers
+
+    if scheduler is not None and workers is not None:
+        warn("--workers is not used with --scheduler: the cluster's workers run the tasks")
+        return workers
+    if workers is None:
+        return None
+    workers, note = capped_workers(workers)
+    if note:
+        warn(note)
+    return workers

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from experiments.cli_common import claimed
-from experiments.running.limits import capped_workers
+from experiments.cli_common import claimed, workers_for
 from experiments.terminal import cell, console, err_console, fail, say, warn
 
 if TYPE_CHECKING:
@@ -86,12 +85,7 @@ def sweep(
             loaded = spec_lib.load(spec)
         except spec_lib.SpecError as err:
             fail(err)
-    if scheduler is not None and workers is not None:
-        warn("--workers is not used with --scheduler: the cluster's workers run the tasks")
-    elif workers is not None:
-        workers, note = capped_workers(workers)
-        if note:
-            warn(note)
+    workers = workers_for(workers, scheduler)
     where = out or Path("results") / "sweeps" / loaded.name
     with claimed(where, "sweep", loaded.name, own=_is_store, mark=False):
         result = _sweep_with_progress(loaded, where, workers, scheduler, retry_failed,

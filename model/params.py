@@ -14,6 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 EMPIRICAL, CALIBRATED, ASSUMED = "empirical", "calibrated", "assumed"
+# the reference of every calibrated value: the shipped posterior (its mean), ODD §9
+POSTERIOR_CORE = ("posterior mean of `linli calibrate core` against the targets "
+                  "weekly-participation, quarterly-reach, quarterly-occasions, club-size "
+                  "(experiments/calibration/posteriors/core; ODD §9)")
 
 
 class ParameterError(ValueError):
@@ -166,16 +170,17 @@ class Participation(Section):
                                    ref="Fischbacher & Gächter 2010: beliefs follow last "
                                        "round's contributions closely",
                                    doc="Weight of this week's observation in the belief.")
-    cc_slope: float = param(0.8, ge=0, le=1.5, source=EMPIRICAL,
-                            ref="Fischbacher & Gächter 2010: CC match below one-to-one",
+    cc_slope: float = param(0.751, ge=0, le=1.5, source=CALIBRATED,
+                            ref=POSTERIOR_CORE + "; prior around Fischbacher & Gächter 2010 "
+                                                 "(conditional cooperators match below "
+                                                 "one-to-one)",
                             doc="Conditional cooperators' propensity per unit of belief.")
     free_rider_level: float = param(0.01, gt=0, lt=1, source=ASSUMED,
                                     doc="Base propensity of a free rider.")
     unconditional_level: float = param(0.8, gt=0, lt=1, source=ASSUMED,
                                        doc="Base propensity of an unconditional contributor.")
-    intercept: float = param(-1.5, ge=-10, le=10, source=CALIBRATED,
-                             ref="target T1: weekly participation of ordinary communities "
-                                 "(CASS 2022), set by hand (ODD §9)",
+    intercept: float = param(-1.21, ge=-10, le=10, source=CALIBRATED,
+                             ref=POSTERIOR_CORE,
                              doc="Logit intercept shared by all households.")
     beta_civic: float = param(2.0, ge=0, le=10, source=ASSUMED,
                               doc="Logit weight of civic motivation.")
@@ -197,14 +202,19 @@ class Participation(Section):
     benefit_multiplier: float = param(1.6, gt=0, le=20, source=EMPIRICAL,
                                       ref="Isaac & Walker 1988: group return a (MPCR = a/n)",
                                       doc="Total return of one contribution to its building.")
-    beta_habit: float = param(2.0, ge=0, le=10, source=CALIBRATED,
-                              ref="target T2: 13-week reach (CASS 2022), set by hand (ODD §9)",
+    beta_habit: float = param(1.7, ge=0, le=10, source=CALIBRATED,
+                              ref=POSTERIOR_CORE,
                               doc="Logit weight of habit and role identity (0–1).")
     habit_gain: float = param(0.05, ge=0, le=1, unit="per occasion", source=ASSUMED,
                               ref="Lally et al. 2010: 95% of habit strength after a median "
                                   "of 66 repetitions",
                               doc="Share of the way to full habit gained each week one takes "
                                   "part.")
+    persistence: Literal["habit", "last-week"] = param(
+        "habit", source=ASSUMED,
+        doc="What makes participation persist (a structural alternative, ODD §7.3): 'habit', "
+            "a stock built over many occasions; 'last-week', only whether one took part last "
+            "week (a first-order chain, no long memory).")
     habit_loss: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
                               ref="Lally et al. 2010: a missed occasion barely slows habit "
                                   "formation",
@@ -281,6 +291,11 @@ class Recognition(Section):
     visibility: float = param(0.5, ge=0, le=1, source=ASSUMED,
                               doc="Share of the scope's households who see its board (and "
                                   "so learn of their own listing or thanks).")
+    motive: Literal["chance", "reinforcement"] = param(
+        "chance", source=ASSUMED,
+        doc="How a board motivates (a structural alternative, ODD §7.4): 'chance', looking "
+            "ahead to the listing chance one can infer from the board; 'reinforcement', only "
+            "the glow of having been listed or thanked (no look ahead).")
     announce: bool = param(False, source=ASSUMED,
                            doc="The board is announced at the launch call, so the listing "
                                "motive starts in week 1 (from the announced slots) instead of "
@@ -317,9 +332,8 @@ class Groups(Section):
                               doc="Groups started in week 1 by skilled residents, per catchment.")
     founding_rate: float = param(0.0005, ge=0, le=1, unit="1/week", source=ASSUMED,
                                  doc="Weekly chance a skilled resident starts a group.")
-    contact_rate: float = param(0.8, ge=0, le=5, unit="1/week", source=CALIBRATED,
-                                ref="target T7: the running club's 300+ members, set by hand "
-                                    "(ODD §9)",
+    contact_rate: float = param(1.1, ge=0, le=5, unit="1/week", source=CALIBRATED,
+                                ref=POSTERIOR_CORE,
                                 doc="Weekly chance one member recruits one same-interest "
                                     "non-member of the catchment they meet (at full interest).")
     tie_rate: float = param(0.5, ge=0, le=10, unit="1/week", source=ASSUMED,
@@ -328,7 +342,8 @@ class Groups(Section):
     catchment: Literal["grid", "community"] = param(
         "community", source=EMPIRICAL, ref="FACTS: community-wide running club",
         doc="Level from which a group recruits.")
-    interest_mean: float = param(0.3, ge=0, le=1, source=ASSUMED,
+    interest_mean: float = param(0.309, ge=0, le=1, source=CALIBRATED,
+                                 ref=POSTERIOR_CORE,
                                  doc="Mean strength of a household's interest (Beta, 0–1); "
                                      "joining scales with it, quitting with its complement.")
     meeting_hours: float = param(2.0, gt=0, le=40, unit="hours/week", source=ASSUMED,

@@ -345,3 +345,17 @@ def test_without_its_parts_wuchang_is_the_baseline():
                                       "participation_rate", 40, 104),
                           margin=0.015, paired=True)
     assert same, ci
+
+
+@pytest.mark.slow
+def test_no_flagship_output_pins_at_a_bound():
+    """Issue 9 point 4: in `wuchang-2023` the flagship outputs at week 104 sit strictly inside
+    their range (at least 2 points from 0 and 1) and vary from seed to seed."""
+    frames = run_seeds(scenario("wuchang-2023"), 10, weeks=104)
+    for column in ("participation_rate", "neighbour_head_coverage", "trust", "space_quality",
+                   "partnership_mean", "share_reported", "council_turnout", "satisfaction",
+                   *metrics.CO_COLUMNS):
+        values = window_mean(frames, column, 104, 104)
+        assert values.min() > 0.02 and values.max() < 0.98, (column, values)
+        assert values.std() > 0, column
+    assert (frames["group_cap_weeks"] == 0).all()

@@ -32,7 +32,7 @@ def invoke(*args: object):
 
 def compare_dir(root: Path, workers: int) -> Path:
     out = root / f"w{workers}"
-    result = invoke("compare", *NAMES, "--seeds", SEEDS, "--weeks", WEEKS,
+    result = invoke("compare", *NAMES, "--no-posterior", "--seeds", SEEDS, "--weeks", WEEKS,
                     "--workers", workers, "--lang", "en", "--out", out)
     assert result.exit_code == 0, result.output
     return out
@@ -72,14 +72,14 @@ def test_manifest(one_worker):
 def test_runs_parquet_holds_every_run(one_worker):
     runs = pd.read_parquet(one_worker / "runs.parquet")
     assert len(runs) == len(NAMES) * SEEDS * WEEKS
-    assert list(runs.columns[:3]) == ["scenario", "seed", "week"]
+    assert list(runs.columns[:3]) == ["scenario", "seed", "week"]  # no posterior: no draw
     counts = runs.groupby(["scenario", "seed"]).size()
     assert (counts == WEEKS).all() and len(counts) == len(NAMES) * SEEDS
 
 
 def test_cli_prints_summary_and_progress(tmp_path):
-    result = invoke("compare", "baseline", "small-units", "--seeds", 2, "--weeks", 3,
-                    "--lang", "en", "--out", tmp_path / "o")
+    result = invoke("compare", "baseline", "small-units", "--no-posterior", "--seeds", 2,
+                    "--weeks", 3, "--lang", "en", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
     text = flat(result.output)
     assert "4/4" in text  # runs done / total
@@ -89,7 +89,7 @@ def test_cli_prints_summary_and_progress(tmp_path):
 
 def test_default_out_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke("compare", "baseline", "red-list", "--seeds", 2, "--weeks", 2)
+    result = invoke("compare", "baseline", "red-list", "--seeds", 2, "--draws", 2, "--weeks", 2)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "results" / "compare-baseline-red-list" / "report.html").is_file()
 

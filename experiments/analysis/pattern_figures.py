@@ -88,7 +88,7 @@ def figures(seeds: int, workers: int) -> list[tuple[str, str]]:
                 + "; channels off: "
                 + points(diff_ci(rate(small_off, 40, 52), rate(base_off, 40, 52),
                                  paired=True))))
-    flat = run(scenario("baseline", participation={"beta_habit": 0.0, "intercept": -0.7}))
+    flat = run(scenario("baseline", participation={"beta_habit": 0.0, "intercept": -0.52}))
     out.append(("V5", "retention " + pct(mean_ci(window_mean(base, "retention_52w", 104, 104)))
                 + "; top-10% hours share "
                 + pct(mean_ci(window_mean(base, "hours_top10_share", 52, 52)))

@@ -36,14 +36,16 @@ class Simulator:
     so a candidate's simulation is reproducible. ``fixed`` holds the values of the spec's
     parameters that screening left out of the fit."""
 
-    def __init__(self, library: Library, fixed: Mapping[str, float]) -> None:
+    def __init__(self, library: Library, fixed: Mapping[str, float],
+                 variant: Mapping[str, Any] | None = None) -> None:
         self.library = library
         self.fixed = dict(fixed)
+        self.variant = dict(variant or {})
 
     def __call__(self, pars: Mapping[str, float]) -> dict[str, float]:
         seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 (pyabc seeds the global one)
         theta = {**self.fixed, **{name: float(pars[name]) for name in pars}}
-        stats = simulate(self.library, theta, seed)
+        stats = simulate(self.library, theta, seed, self.variant)
         observed, sd = self.library.observed(), self.library.sd()
         for i, target in enumerate(self.library):
             if not math.isfinite(stats[target.id]):
@@ -139,16 +141,17 @@ def distance(library: Library):
 def fit(library: Library, priors: Mapping[str, tuple[float, float]],
         fixed: Mapping[str, float], store: ParticleStore, executor: Executor, capacity: int,
         *, seed: int, population: int, generations: int, min_epsilon: float,
-        max_simulations: int, batch: int = 0,
+        max_simulations: int, batch: int = 0, variant: Mapping[str, Any] | None = None,
         progress: Callable[[int, int, int], None] | None = None):
     """Run (or resume) ABC-SMC; return pyabc's ``History``."""
     import pyabc
 
     sampler = StoreSampler(store, executor, capacity, seed, batch, progress)
-    abc = pyabc.ABCSMC(Simulator(library, fixed), prior(priors), distance(library),
+    abc = pyabc.ABCSMC(Simulator(library, fixed, variant), prior(priors), distance(library),
                        population_size=population, sampler=sampler,
                        eps=pyabc.MedianEpsilon())
     observed = {t.id: float(t.observed.value) for t in library}
+    store.directory.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{store.history_path}"
     if store.history_started():
         history = abc.load(db, 1)

@@ -50,9 +50,9 @@ class Calibration:
     epsilon: float
 
 
-def _evaluate(args: tuple[Library, dict[str, float], int]) -> dict[str, float]:
-    library, theta, seed = args
-    return simulate(library, theta, seed)
+def _evaluate(args: tuple[Library, dict[str, float], int, dict]) -> dict[str, float]:
+    library, theta, seed, variant = args
+    return simulate(library, theta, seed, variant)
 
 
 def _map(executor: Executor, jobs: Sequence[tuple]) -> list[dict[str, float]]:
@@ -77,7 +77,7 @@ def screen(spec: Spec, library: Library, store: ParticleStore, executor: Executo
     for start in range(0, len(todo), 16):
         chunk = todo[start:start + 16]
         results = _map(executor, [(library, dict(zip(names, design[i], strict=True)),
-                                   spec.seed * 100_003 + i) for i in chunk])
+                                   spec.seed * 100_003 + i, spec.variant) for i in chunk])
         rows = [{"run": i, **{f"p.{n}": float(design[i][k]) for k, n in enumerate(names)},
                  **{f"s.{k}": v for k, v in result.items()}}
                 for i, result in zip(chunk, results, strict=True)]
@@ -128,7 +128,8 @@ def predictive(spec: Spec, draws: Sequence[dict[str, float]], fixed: dict[str, f
     for start in range(0, len(todo), 16):
         chunk = todo[start:start + 16]
         results = _map(executor, [(everything, {**fixed, **draws[i]},
-                                   spec.seed * 7919 + 1_000_003 + i) for i in chunk])
+                                   spec.seed * 7919 + 1_000_003 + i, spec.variant)
+                                  for i in chunk])
         rows = [{"draw": i, **{f"p.{k}": v for k, v in draws[i].items()},
                  **{f"s.{k}": v for k, v in result.items()}}
                 for i, result in zip(chunk, results, strict=True)]
@@ -161,6 +162,11 @@ def executor(workers: int, scheduler: str | None) -> Iterator[tuple[Executor, in
 def calibrate(spec: Spec, out: str | Path, *, workers: int = 1, scheduler: str | None = None,
               progress: Callable[[str, int, int], None] | None = None) -> Calibration:
     """Screen, fit and check; resume whatever ``out`` already holds."""
+    import logging
+
+    for name in ("ABC", "ABC.History", "ABC.Sampler", "ABC.Distance", "ABC.Epsilon",
+                 "ABC.Transition", "ABC.Predictor", "ABC.Population", "ABC.Adaptation"):
+        logging.getLogger(name).setLevel(logging.WARNING)  # our progress bar says it
     store = ParticleStore(out)
     store.directory.mkdir(parents=True, exist_ok=True)
     library = spec.library()
@@ -175,6 +181,7 @@ def calibrate(spec: Spec, out: str | Path, *, workers: int = 1, scheduler: str |
             fixed, store, pool, capacity, seed=spec.seed, population=spec.abc.population,
             generations=spec.abc.generations, min_epsilon=spec.abc.min_epsilon,
             max_simulations=spec.abc.max_simulations, batch=spec.abc.batch,
+            variant=spec.variant,
             progress=(lambda t, a, n: progress(f"generation {t + 1}", a, n)) if progress
             else None)
         frame, weights = abc_lib.posterior(history)
@@ -188,6 +195,9 @@ def calibrate(spec: Spec, out: str | Path, *, workers: int = 1, scheduler: str |
                          generations=int(history.max_t + 1),
                          epsilon=float(populations["epsilon"].iloc[-1]))
     _save(result, store.directory)
+    from . import report
+
+    report.write(result, store.directory)
     return result
 
 
@@ -211,6 +221,7 @@ def _save(result: Calibration, directory: Path) -> None:
     means = {row.parameter: float(row.mean) for row in result.summary.itertuples()}
     atomic_write(directory / "posterior.json", lambda p: Path(p).write_text(json.dumps({
         "spec": result.spec.name, "targets": list(result.spec.targets),
+        "variant": result.spec.variant,
         "fitted": means, "fixed": result.fixed, "simulations": result.simulations,
         "generations": result.generations, "epsilon": result.epsilon}, indent=2),
         encoding="utf-8"))

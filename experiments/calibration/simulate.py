@@ -30,25 +30,29 @@ def nested(theta: Mapping[str, float]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def setting_params(setting: Setting, theta: Mapping[str, float] | None = None) -> Params:
-    """The scenario of ``setting`` with its overrides, then the draw ``theta`` on top."""
+def setting_params(setting: Setting, theta: Mapping[str, float] | None = None,
+                   variant: Mapping[str, Any] | None = None) -> Params:
+    """The scenario of ``setting`` with its overrides, the model ``variant`` (structural
+    switches applied to every setting), then the draw ``theta`` on top."""
     params = _scenario(setting.scenario)
     if setting.overrides:
         params = params.replace(setting.overrides)
+    if variant:
+        params = params.replace(dict(variant))
     if theta:
         params = params.replace(nested(theta))
     return params
 
 
-def simulate(library: Library, theta: Mapping[str, float] | None, seed: int
-             ) -> dict[str, float]:
+def simulate(library: Library, theta: Mapping[str, float] | None, seed: int,
+             variant: Mapping[str, Any] | None = None) -> dict[str, float]:
     """Every target's statistic for one draw ``theta`` (dotted names) and one seed; each
     setting runs once, on the same seed (common random numbers across settings)."""
     from model.core import LinliModel
 
     frames, households = {}, {}
     for key, setting in library.settings.items():
-        model = LinliModel(setting_params(setting, theta), rng=seed, agents=False)
+        model = LinliModel(setting_params(setting, theta, variant), rng=seed, agents=False)
         model.run_for(library.horizon(key))
         frames[key], households[key] = model.frame, model.layout.households
     return library.compute(frames, households)

@@ -20,6 +20,9 @@ A spec is a TOML file (built-in ones in ``experiments/calibration/specs/``)::
 
     [parameters]            # uniform priors within each parameter's allowed range
     "participation.intercept" = [-3.0, 0.0]
+
+    [variant.participation] # optional: a structural alternative, in every setting
+    persistence = "last-week"
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class Screening(_Strict):
 
 
 class Abc(_Strict):
-    population: int = Field(200, ge=10, le=100_000)
+    population: int = Field(200, ge=4, le=100_000)
     generations: int = Field(5, ge=1, le=100)
     min_epsilon: float = Field(1.0, gt=0)
     max_simulations: int = Field(5000, ge=10)
@@ -84,6 +87,7 @@ class Spec(_Strict):
     title: str = ""
     targets: tuple[str, ...]
     seed: int = Field(1, ge=0)
+    variant: dict[str, Any] = Field(default_factory=dict)  # structural switches, every setting
     screening: Screening = Screening()
     abc: Abc = Abc()
     parameters: dict[str, Prior]
@@ -106,6 +110,16 @@ class Spec(_Strict):
         if self.screening.keep > len(self.parameters):
             object.__setattr__(self, "screening",
                                self.screening.model_copy(update={"keep": len(self.parameters)}))
+        return self
+
+    @model_validator(mode="after")
+    def _variant(self) -> Spec:
+        from model.params import ParameterError, Params
+
+        try:
+            Params.from_dict(self.variant)
+        except ParameterError as err:
+            raise ValueError(f"variant: {err}") from None
         return self
 
     @property

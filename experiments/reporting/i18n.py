@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import string
 
+from . import i18n_uncertainty as uncertainty_texts
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -288,29 +290,46 @@ TEXT: dict[str, dict[str, str]] = {
     "plot_problems": {"en": "Problems fixed and time to fix", "zh": "问题解决数量与用时"},
     "plot_ties": {"en": "Tie density", "zh": "邻里熟识度"},
     "plot_co": {"en": "The five co-s (五共)", "zh": "五共"},
-    "caption_band": {
+    # a caption is the shading's sentence (shade_seeds, or with a posterior shade_params)
+    # followed by the plot's own
+    "shade_seeds": {
         "en": "Lines: mean across seeds; shaded: 95% interval (where the mean of many more "
-              "seeds would lie, with 95% confidence). The reference is the wide grey line "
-              "underneath, so a scenario that follows it stays visible.",
-        "zh": "线：各随机种子的均值；阴影：95%区间（若使用更多随机种子，均值有95%的把握落在其中）。"
-              "参照情景为下方较宽的灰线，与之重合的情景仍然可见。"},
+              "seeds would lie, with 95% confidence).",
+        "zh": "线：各随机种子的均值；"
+              "阴影：95%区间（若使用更多随机种子，均值有95%的把握落在其中）。"},
+    "caption_band": {
+        "en": "The reference is the wide grey line underneath, so a scenario that follows it "
+              "stays visible.",
+        "zh": "参照情景为下方较宽的灰线，与之重合的情景仍然可见。"},
     "caption_core": {
         "en": "Core volunteers took part in at least 6 of the last 8 weeks, so the curve "
-              "starts at zero until week 6. Shaded: 95% interval.",
-        "zh": "核心志愿者为近8周中至少参与6周的住户，因此第6周之前曲线为零。阴影：95%区间。"},
+              "starts at zero until week 6.",
+        "zh": "核心志愿者为近8周中至少参与6周的住户，因此第6周之前曲线为零。"},
     "caption_co": {
         "en": "Each co- is a 0–1 score: co-planning = council turnout, co-building = "
               "participation (with business partnerships), co-managing = shared-space "
               "quality, co-evaluating = share of problems reported, co-sharing = "
-              "satisfaction. Shaded: 95% interval.",
+              "satisfaction.",
         "zh": "五共均为0–1得分：共谋=议事会出席率，共建=参与率（含企业共建），共管=公共空间品质，"
-              "共评=问题上报率，共享=居民满意度。阴影：95%区间。"},
+              "共评=问题上报率，共享=居民满意度。"},
     "caption_by_unit_size": {
         "en": "Mean weekly participation of the units over the whole run, by unit size "
               "(binned); bars: 95% interval across seeds.",
         "zh": "整个模拟期内各单元的平均每周参与率，按单元规模分组；"
               "误差线：各随机种子间的95%区间。"},
     "axis_week": {"en": "Week", "zh": "周"},
+    "axis_points": {"en": "Difference from the reference (percentage points)",
+                    "zh": "与参照情景之差（百分点）"},
+    "axis_difference": {"en": "Difference from the reference", "zh": "与参照情景之差"},
+    "plot_participation_difference": {"en": "Weekly participation: difference from the "
+                                            "reference", "zh": "每周参与率：与参照情景之差"},
+    "caption_difference": {
+        "en": "Each line is a scenario's difference from the reference, paired run by run; "
+              "above the grey zero line it is higher than in the reference. Levels can be "
+              "uncertain while a difference is not: what moves one scenario moves the other "
+              "too.",
+        "zh": "每条线为某情景与参照情景逐次配对的差值；灰色零线以上即高于参照情景。"
+              "水平值本身可能很不确定，而差值却可以很确定：影响一个情景的因素也同样影响另一个。"},
     "panel_party": {"en": "Party households (solid) and non-party (dashed)",
                     "zh": "党员户（实线）与非党员户（虚线）"},
     "panel_tenure": {"en": "Recent arrivals (solid) and long-term residents (dashed)",
@@ -335,6 +354,8 @@ CSV_HEADERS: dict[str, str] = {
     "effect_size": "效应量（差值÷随机种子间标准差）", "distinguishable": "可区分",
     "seeds_needed": "区分所需随机种子数", "seeds_compared": "配对比较的随机种子数",
 }
+TEXT.update(uncertainty_texts.TEXT)
+CSV_HEADERS.update(uncertainty_texts.CSV_HEADERS)
 YES_NO = {"en": ("true", "false"), "zh": ("是", "否")}
 # axis units by kind of output (a share is shown in percent)
 UNITS: dict[str, dict[str, str]] = {

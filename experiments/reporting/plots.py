@@ -56,6 +56,7 @@ class Plot:
     draw: Callable[[Figure, Comparison, str], None]
     caption: str = "caption_band"
     source: str = "runs"  # or "units"
+    shaded: bool = True  # bands over weeks (their caption says what the shading is)
 
 
 @dataclass(frozen=True)
@@ -193,15 +194,17 @@ def _bands(ax: Axes, comparison: Comparison, column: str, lang: str,
     underneath, the others narrow on top, so a line another one overlaps stays visible;
     scenarios the output is not part of are left out and named in the panel."""
     band = comparison.bands(column)
+    low_key, high_key = ("low", "high") if comparison.posterior is None else \
+        ("param_low", "param_high")  # with a posterior: the range across parameter sets
     left_out = []
     for name, colour in colours(comparison).items():
         if not comparison.part(column, name):
             left_out.append(name)
             continue
         rows = band[band["scenario"] == name]
-        low = rows["low"].clip(lower=0)  # every output is non-negative (tables: exact)
+        low = rows[low_key].clip(lower=0)  # every output is non-negative (tables: exact)
         reference = name == comparison.reference
-        ax.fill_between(rows["week"], low, rows["high"], color=colour, alpha=alpha,
+        ax.fill_between(rows["week"], low, rows[high_key], color=colour, alpha=alpha,
                         linewidth=0)
         ax.plot(rows["week"], rows["mean"], color=colour, linestyle=linestyle,
                 linewidth=3.2 if reference else 1.5, alpha=0.55 if reference else 1.0,
@@ -250,6 +253,33 @@ def draw_single(column: str) -> Callable[[Figure, Comparison, str], None]:
         ax = fig.subplots()
         _bands(ax, comparison, column, lang)
         ax.set_ylabel(i18n.axis_label(column, lang))
+        _scenario_legend(fig, comparison, lang)
+    return draw
+
+
+def draw_difference(column: str) -> Callable[[Figure, Comparison, str], None]:
+    """The paired difference of one output from the reference over weeks, per scenario,
+    with its 95% interval (with a posterior: its range across parameter sets)."""
+    def draw(fig: Figure, comparison: Comparison, lang: str) -> None:
+        ax = fig.subplots()
+        band = comparison.difference_bands(column)
+        low, high = ("low", "high") if comparison.posterior is None else \
+            ("param_low", "param_high")
+        factor = 100.0 if i18n.KIND.get(column) == "share" else 1.0
+        for name, colour in colours(comparison).items():
+            if name == comparison.reference or not (
+                    comparison.part(column, name) and comparison.part(column,
+                                                                      comparison.reference)):
+                continue
+            rows = band[band["scenario"] == name]
+            ax.fill_between(rows["week"], factor * rows[low], factor * rows[high],
+                            color=colour, alpha=0.2, linewidth=0)
+            ax.plot(rows["week"], factor * rows["mean"], color=colour, linewidth=1.5)
+        ax.axhline(0, color=REFERENCE_COLOUR, linewidth=2.4, alpha=0.55, zorder=1)
+        ax.set_xlabel(i18n.t("axis_week", lang))
+        ax.set_xlim(1, comparison.weeks)
+        unit = "axis_points" if factor != 1.0 else "axis_difference"
+        ax.set_ylabel(i18n.t(unit, lang))
         _scenario_legend(fig, comparison, lang)
     return draw
 
@@ -307,11 +337,14 @@ def draw_by_unit_size(fig: Figure, comparison: Comparison, lang: str) -> None:
 PLOTS: tuple[Plot, ...] = (
     Plot("participation", "plot_participation", ("participation_rate",),
          draw_single("participation_rate")),
+    Plot("participation_difference", "plot_participation_difference",
+         ("participation_rate",), draw_difference("participation_rate"),
+         caption="caption_difference"),
     Plot("participation_by_kind", "plot_by_kind",
          ("participation_rate_party", "participation_rate_nonparty",
           "participation_rate_recent", "participation_rate_long_term"), draw_by_kind),
     Plot("participation_by_unit_size", "plot_by_unit_size", ("participation_rate",),
-         draw_by_unit_size, caption="caption_by_unit_size", source="units"),
+         draw_by_unit_size, caption="caption_by_unit_size", source="units", shaded=False),
     Plot("core_volunteers", "plot_core", ("core_volunteers",), draw_single("core_volunteers"),
          caption="caption_core"),
     Plot("groups", "plot_groups", ("groups", "group_members"),
@@ -331,7 +364,7 @@ def figure(plot: Plot, comparison: Comparison, lang: str) -> Figure:
     fig = Figure(figsize=SIZES.get(plot.name, (9, 5.2)), layout="constrained", dpi=DPI)
     FigureCanvasAgg(fig)
     plot.draw(fig, comparison, lang)
-    for ax in fig.axes:  # every output is non-negative: show it from zero
+    for ax in fig.axes:  # every output is non-negative (a difference includes 0): show 0
         if ax.get_ylim()[0] > 0:
             ax.set_ylim(bottom=0)
     fig.suptitle(i18n.t(plot.title, lang), fontsize=13, x=0.01, ha="left", fontweight="bold")
@@ -345,6 +378,16 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def caption(plot: Plot, comparison: Comparison, lang: str) -> str:
+    """The caption of ``plot``: what its shading is (95% intervals, or with a posterior the
+    range across parameter sets), then what it shows."""
+    own = i18n.t(plot.caption, lang)
+    if not plot.shaded:
+        return own
+    shade = i18n.t("shade_seeds" if comparison.posterior is None else "shade_params", lang)
+    return f"{shade} {own}" if lang == "en" else shade + own
+
+
 def render(comparison: Comparison, lang: str) -> list[Rendered]:
     """Every plot of ``PLOTS`` as PNG bytes; a plot with no data is returned with png=None."""
     i18n.check_lang(lang)
@@ -354,9 +397,9 @@ def render(comparison: Comparison, lang: str) -> list[Rendered]:
     with style(lang):
         for plot in PLOTS:
             frame = comparison.units if plot.source == "units" else comparison.runs
-            title, caption = i18n.t(plot.title, lang), i18n.t(plot.caption, lang)
+            title, text = i18n.t(plot.title, lang), caption(plot, comparison, lang)
             if not has_data(frame, plot.columns):
-                out.append(Rendered(plot.name, title, caption, None))
+                out.append(Rendered(plot.name, title, text, None))
                 continue
-            out.append(Rendered(plot.name, title, caption, png(figure(plot, comparison, lang))))
+            out.append(Rendered(plot.name, title, text, png(figure(plot, comparison, lang))))
     return out

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,15 +23,42 @@ import pandas as pd
 
 from experiments.running import output
 
-from . import i18n, plots
+from . import caveat, flips, i18n, plots, ranges, variants_section
 from .compare import KEY_OUTPUTS, Comparison
+from .formatting import (
+    digits_by_output,
+    finite,
+    fmt_diff,
+    fmt_value,
+    number,
+    places,
+    scale,
+)
+from .posterior import DRAW_SEED
 
 SENTENCE_OUTPUTS = ("participation_rate", "core_volunteers", "ever_participated",
                     "tie_density", "group_members", "problems_fixed", "mean_weeks_to_fix")
-BASE_PLACES = {"share": 1, "count": 1, "weeks": 1, "index": 2, "number": 2}
 GLOSSARY = ("about_core", "about_early_fall", "about_co", "about_not_part")
 SEEDS_LIMIT = 10_000  # beyond this, "seeds needed" only says the difference is negligible
-MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Variants:
+    """One comparison per structural variant (the main one first), their summaries, and
+    every conclusion under each (``flips.table``)."""
+
+    comparisons: dict[str, Comparison]
+    summaries: dict[str, pd.DataFrame]
+    frame: pd.DataFrame
+
+
+def variants(comparisons: Mapping[str, Comparison]) -> Variants:
+    """Summarise every variant's comparison and find the conclusions that flip."""
+    main = next(iter(comparisons.values()))
+    summaries = {name: c.summary(KEY_OUTPUTS) for name, c in comparisons.items()}
+    outputs = [c for c in SENTENCE_OUTPUTS if plots.has_data(main.runs, (c,))]
+    frame = flips.table(summaries, main.reference, outputs, main.report_weeks()[-1])
+    return Variants(dict(comparisons), summaries, frame)
 
 
 @dataclass(frozen=True)
@@ -44,89 +70,12 @@ class Report:
     summary: pd.DataFrame
     sentences: dict[str, list[str]]  # scenario → sentences, in order
     figures: list[plots.Rendered]
-
-
-# --- numbers -------------------------------------------------------------------------
-
-def _scale(column: str, value: float) -> float:
-    """Shares are shown in percent (and their differences in points)."""
-    return value * 100 if i18n.KIND.get(column) == "share" else value
-
-
-def places(column: str, *values: float) -> int:
-    """Decimals for ``column``: enough that half the interval ``values[-2]``..``values[-1]``
-    shows a significant digit and its ends keep their signs (at most two more than usual);
-    none for counts of 100 and more.
-    """
-    kind = i18n.KIND.get(column, "number")
-    base = BASE_PLACES.get(kind, 2)
-    finite = [abs(_scale(column, v)) for v in values if np.isfinite(v)]
-    if kind == "count" and finite and (min(finite) >= 100 or all(float(v).is_integer()
-                                                                  for v in finite)):
-        base = 0
-    if len(values) >= 2 and all(np.isfinite(values[-2:])):
-        half = abs(_scale(column, values[-1]) - _scale(column, values[-2])) / 2
-        if half > 0:
-            base = min(max(base, math.ceil(-math.log10(half))), base + 2)
-    ends = [_scale(column, v) for v in values[-2:] if np.isfinite(v) and v != 0]
-    limit = min(base + 1, BASE_PLACES.get(kind, 2) + 2)
-    while base < limit and any(round(v, base) == 0 for v in ends):  # keep the signs visible
-        base += 1
-    return max(base, 0)
-
-
-def digits_by_output(summary: pd.DataFrame) -> dict[str, int]:
-    """One number format per quantity: the decimals each output needs anywhere in the
-    report (its levels, intervals and differences), used everywhere in it."""
-    out: dict[str, int] = {}
-    for column, rows in summary.groupby("output", sort=False):
-        need = [places(column, r["mean"], r["low"], r["high"]) for _, r in rows.iterrows()]
-        if "diff" in rows:
-            need += [places(column, r["diff"], r["diff_low"], r["diff_high"])
-                     for _, r in rows.iterrows() if _finite(r, "diff")]
-        out[str(column)] = max(need, default=BASE_PLACES.get(i18n.KIND.get(column, ""), 2))
-    return out
-
-
-def number(value: float, digits: int, sign: bool = False) -> str:
-    """``value`` with ``digits`` decimals, thousands separators and a true minus sign."""
-    if not np.isfinite(value):
-        return "–"
-    text = f"{value:+,.{digits}f}" if sign else f"{value:,.{digits}f}"
-    if float(text.replace(",", "")) == 0:
-        text = text.lstrip("+-")
-    return text.replace("-", MINUS)
-
-
-def fmt_value(column: str, value: float, lang: str, digits: int) -> str:
-    """A level: 14.9%, 4.1 weeks / 4.1周, 312, 0.42."""
-    kind = i18n.KIND.get(column, "number")
-    text = number(_scale(column, value), digits)
-    if kind == "share" and np.isfinite(value):
-        return f"{text}%"
-    if kind == "weeks" and np.isfinite(value):
-        return text + i18n.t("unit_weeks", lang)
-    return text
-
-
-def fmt_diff(column: str, value: float, lang: str, digits: int, unit: bool = True) -> str:
-    """A difference: +7.8 points / +7.8个百分点, −0.5 weeks, +31."""
-    text = number(_scale(column, value), digits, sign=True)
-    if not unit or not np.isfinite(value):
-        return text
-    kind = i18n.KIND.get(column, "number")
-    if kind == "share":
-        return text + i18n.t("unit_points", lang)
-    if kind == "weeks":
-        return text + i18n.t("unit_weeks", lang)
-    return text
+    caveat: str = ""  # what these numbers are, as one paragraph
+    cited: str = ""  # the same with the sources of the field data (summary CSVs)
+    variants: Variants | None = None
 
 
 # --- sentences ---------------------------------------------------------------------------
-
-def _finite(row: Mapping[str, Any], *keys: str) -> bool:
-    return all(row.get(k) is not None and np.isfinite(float(row[k])) for k in keys)
-
 
 def needed_kind(row: Mapping[str, Any]) -> str:
     """Which "seeds needed" message fits: never, more, huge or needed."""
@@ -164,7 +113,7 @@ def sentence(row: Mapping[str, Any], ref_mean: float, lang: str,
                           else places(column, level))
         return i18n.t("not_part_here" if not part else "not_part_reference", lang,
                       value=shown, **fields)
-    if not _finite(row, "mean", "diff", "diff_low", "diff_high") or not np.isfinite(ref_mean):
+    if not finite(row, "mean", "diff", "diff_low", "diff_high") or not np.isfinite(ref_mean):
         return None
     if digits is None:
         digits = places(column, row["mean"], ref_mean, row["diff_low"], row["diff_high"])
@@ -178,6 +127,8 @@ def sentence(row: Mapping[str, Any], ref_mean: float, lang: str,
         if row["mean"] == 0:  # nothing happens in either: not worth a sentence
             return None
         return i18n.t("same", lang, **fields)
+    if row.get("draws", 0) > 0:  # with a posterior: ranges, robustness and chance
+        return ranges.sentence(row, lang, digits, fields)
     if not bool(row["distinguishable"]):
         return f"{i18n.t('unclear', lang, **fields)}{_space(lang)}{_needed(row, lang)}"
     return i18n.t("raise" if row["diff"] > 0 else "lower", lang, **fields)
@@ -207,9 +158,11 @@ def clear_from(comparison: Comparison, column: str, scenario: str) -> int | None
 
 
 def summary_sentences(comparison: Comparison, summary: pd.DataFrame, lang: str,
-                      digits: Mapping[str, int] | None = None) -> dict[str, list[str]]:
+                      digits: Mapping[str, int] | None = None,
+                      flipped: Collection[tuple[str, str]] = ()) -> dict[str, list[str]]:
     """Per non-reference scenario: one sentence per key output, at the last week (the
-    scenario is named once, in the heading the sentences go under)."""
+    scenario is named once, in the heading the sentences go under); a conclusion that
+    flips under another structural formulation (``flipped``) says so."""
     week = comparison.report_weeks()[-1]
     at = summary[summary["week"] == week].set_index(["scenario", "output"])
     digits = digits or digits_by_output(summary)
@@ -225,11 +178,15 @@ def summary_sentences(comparison: Comparison, summary: pd.DataFrame, lang: str,
                             ref_part=bool(ref["part"]))
             if text is None:
                 continue
+            if (name, column) in flipped:
+                text = f"{text}{_space(lang)}{i18n.t('flips_note', lang)}"
             lines.append(text)
             if column == "participation_rate" and row["part"]:
                 first = clear_from(comparison, column, name)
                 if first is not None:
-                    lines.append(i18n.t("clear_from", lang, week=first,
+                    key = "clear_from" if comparison.posterior is None else \
+                        "clear_from_posterior"
+                    lines.append(i18n.t(key, lang, week=first,
                                         output=i18n.column(column, lang)))
         out[name] = lines
     return out
@@ -260,6 +217,9 @@ table{border-collapse:collapse;margin:.8rem 0;font-size:.88rem}
 th,td{border:1px solid #ddd;padding:.3rem .55rem;text-align:right;vertical-align:top}
 th{background:#f2f2f2}td.l,th.l{text-align:left}td small{color:#666}
 td.unclear{background:#eeeeee;color:#555}.note{color:#555;font-size:.9rem}
+td.fragile{background:#fff4ce}tr.flip td{background:#fde2e1}
+.caveat{background:#fffaf0;border-left:4px solid #d08c00;padding:.4rem 1.2rem .8rem;
+border-radius:4px}.caveat h2{margin-top:.6rem;border:none}.caveat small{color:#666}
 footer{margin-top:2.5rem;color:#777;font-size:.85rem}
 """
 
@@ -268,12 +228,22 @@ def _esc(text: object) -> str:
     return html.escape(str(text))
 
 
-def _summary_html(comparison: Comparison, sentences: dict[str, list[str]], lang: str) -> str:
-    lead = i18n.t("lead", lang,
-                  reference=quotable(title(comparison, comparison.reference, lang)),
-                  seeds=len(comparison.seeds), weeks=comparison.weeks)
+def _lead(comparison: Comparison, lang: str) -> str:
+    reference = quotable(title(comparison, comparison.reference, lang))
+    if comparison.posterior is None:
+        return i18n.t("lead", lang, reference=reference, seeds=len(comparison.seeds),
+                      weeks=comparison.weeks)
+    return i18n.t("lead_posterior", lang, reference=reference, draws=len(comparison.draws),
+                  seeds=comparison.seeds_per_draw, runs=len(comparison.seeds),
+                  weeks=comparison.weeks, robust=f"{flips.ROBUST:.0%}")
+
+
+def _summary_html(comparison: Comparison, sentences: dict[str, list[str]], lang: str,
+                  flipped: int = 0) -> str:
     parts = [f'<section class="summary" id="summary"><h2>{_esc(i18n.t("summary", lang))}</h2>',
-             f'<p class="lead">{_esc(lead)}</p>']
+             f'<p class="lead">{_esc(_lead(comparison, lang))}</p>']
+    if flipped:
+        parts.append(f'<p><b>{_esc(i18n.t("variants_summary", lang, count=flipped))}</b></p>')
     for name, lines in sentences.items():
         parts.append(f"<h3>{_esc(title(comparison, name, lang))}</h3><ul>")
         parts.extend(f"<li>{_esc(line)}</li>" for line in lines)
@@ -342,9 +312,12 @@ def _means_html(comparison: Comparison, summary: pd.DataFrame, lang: str,
                 if not r["part"]:
                     cells.append(not_part)
                     continue
+                if comparison.posterior is not None:
+                    cells.append(ranges.means_cell(column, r, lang, places_here))
+                    continue
                 cells.append(f"<td>{_esc(fmt_value(column, r['mean'], lang, places_here))}<br>"
-                             f"<small>[{_esc(number(_scale(column, r['low']), places_here))}, "
-                             f"{_esc(number(_scale(column, r['high']), places_here))}]</small>"
+                             f"<small>[{_esc(number(scale(column, r['low']), places_here))}, "
+                             f"{_esc(number(scale(column, r['high']), places_here))}]</small>"
                              "</td>")
             rows.append(f'<tr><td class="l">{_esc(i18n.label(column, lang))}</td>'
                         f"<td>{week}</td>{''.join(cells)}</tr>")
@@ -352,21 +325,24 @@ def _means_html(comparison: Comparison, summary: pd.DataFrame, lang: str,
     if omitted:
         items = i18n.t("list_sep", lang).join(i18n.label(c, lang) for c in omitted)
         note = f'<p class="note">{_esc(i18n.t("omitted_outputs", lang, items=items))}</p>'
-    return (f'<h3>{_esc(i18n.t("means", lang))}</h3><p class="note">'
-            f'{_esc(i18n.t("means_note", lang))}</p><table><tr>{head}</tr>'
+    suffix = "" if comparison.posterior is None else "_posterior"
+    return (f'<h3>{_esc(i18n.t("means" + suffix, lang))}</h3><p class="note">'
+            f'{_esc(i18n.t("means_note" + suffix, lang))}</p><table><tr>{head}</tr>'
             + "".join(rows) + f"</table>{note}")
 
 
 def _difference_cell(column: str, r: Mapping[str, Any], lang: str, digits: int,
                      both_part: bool) -> str:
-    """One cell of the differences table: the difference and its 95% interval, or why
-    there is none."""
+    """One cell of the differences table: the difference and its 95% interval (with a
+    posterior: its ranges, ``ranges.difference_cell``), or why there is none."""
     if not both_part:
         return f'<td class="unclear">{_esc(i18n.t("not_part_either_cell", lang))}</td>'
-    if not _finite(r, "diff"):
+    if not finite(r, "diff"):
         return f'<td class="unclear">{_esc(i18n.t("no_value_cell", lang))}</td>'
     if r["diff"] == 0 and r["diff_low"] == r["diff_high"]:
         return f'<td class="unclear">{_esc(i18n.t("identical_cell", lang))}</td>'
+    if r.get("draws", 0) > 0:
+        return ranges.difference_cell(column, r, lang, digits)
     diff = fmt_diff(column, r["diff"], lang, digits, unit=False)
     interval = (f"[{fmt_diff(column, r['diff_low'], lang, digits, unit=False)}, "
                 f"{fmt_diff(column, r['diff_high'], lang, digits, unit=False)}]")
@@ -387,8 +363,10 @@ def _differences_html(comparison: Comparison, summary: pd.DataFrame, lang: str,
     head = (f'<th class="l">{_esc(i18n.t("output", lang))}</th>'
             + "".join(f"<th>{_esc(i18n.t('week_n', lang, week=w))}</th>" for w in weeks))
     index = summary.set_index(["scenario", "output", "week"])
+    note = i18n.t("differences_note", lang) if comparison.posterior is None else \
+        i18n.t("differences_note_posterior", lang, robust=f"{flips.ROBUST:.0%}")
     parts = [f'<h3>{_esc(i18n.t("differences", lang))}</h3>',
-             f'<p class="note">{_esc(i18n.t("differences_note", lang))}</p>']
+             f'<p class="note">{_esc(note)}</p>']
     for name in comparison.names[1:]:
         rows = []
         for column in shown:
@@ -401,9 +379,12 @@ def _differences_html(comparison: Comparison, summary: pd.DataFrame, lang: str,
     return "\n".join(parts)
 
 
-def _glossary_html(lang: str) -> str:
-    """What the outputs mean: core volunteers, the five co-s, why curves fall early."""
+def _glossary_html(lang: str, posterior: bool) -> str:
+    """What the outputs mean: core volunteers, the five co-s, why curves fall early; with a
+    posterior, what "robust" means."""
     items = "".join(f"<li>{_esc(i18n.t(key, lang))}</li>" for key in GLOSSARY)
+    if posterior:
+        items += f"<li>{_esc(i18n.t('about_robust', lang, robust=f'{flips.ROBUST:.0%}'))}</li>"
     return (f'<section id="glossary"><h2>{_esc(i18n.t("glossary", lang))}</h2><ul>{items}'
             "</ul></section>")
 
@@ -412,30 +393,51 @@ def _method_html(comparison: Comparison, lang: str, versions: Mapping[str, str])
     seeds = comparison.seeds
     seed_list = ", ".join(map(str, seeds)) if len(seeds) <= 12 else \
         f"{seeds[0]}, {seeds[1]}, …, {seeds[-1]}"
-    text = i18n.t("method_text", lang, seeds=len(seeds), seed_list=seed_list,
-                  weeks=comparison.weeks, seconds=f"{comparison.seconds:.1f}",
-                  workers=comparison.workers)
+    common = {"seed_list": seed_list, "weeks": comparison.weeks,
+              "seconds": f"{comparison.seconds:.1f}", "workers": comparison.workers}
+    if comparison.posterior is None:
+        texts = [i18n.t("method_text", lang, seeds=len(seeds), **common)]
+    else:
+        texts = [i18n.t("method_posterior", lang, draws=len(comparison.draws),
+                        posterior=comparison.posterior.directory, spec=comparison.posterior.spec,
+                        draw_seed=DRAW_SEED, seeds=comparison.seeds_per_draw, runs=len(seeds),
+                        **common)]
+    if any(comparison.structure.values()):
+        texts.append(i18n.t("method_structure", lang,
+                            items=caveat.structure_items(comparison.structure)))
+    texts += [i18n.t("method_kept", lang, scenario=title(comparison, name, lang),
+                     names=", ".join(kept)) for name, kept in comparison.kept.items()]
     items = "".join(f"<li><code>{_esc(k)}</code> {_esc(v)}</li>" for k, v in versions.items())
+    text = " ".join(texts) if lang == "en" else "".join(texts)
     return (f'<h2>{_esc(i18n.t("method", lang))}</h2><p>{_esc(text)}</p>'
             f'<h3>{_esc(i18n.t("versions", lang))}</h3><ul class="note">{items}</ul>')
 
 
 def page(comparison: Comparison, summary: pd.DataFrame, sentences: dict[str, list[str]],
-         figures: list[plots.Rendered], lang: str, versions: Mapping[str, str]) -> str:
-    """The whole report as one HTML page (inline CSS, images as data URIs, no links)."""
+         figures: list[plots.Rendered], lang: str, versions: Mapping[str, str],
+         variants: Variants | None = None) -> str:
+    """The whole report as one HTML page (inline CSS, images as data URIs, no links): the
+    caveat, the summary, then plots, tables, structural alternatives and method."""
     digits = digits_by_output(summary)
+    facts = caveat.facts(comparison.posterior, comparison.structure)
+    flipped = len(flips.flipped(variants.frame)) if variants else 0
+    alternatives = variants_section.section(variants.comparisons, variants.frame, lang,
+                                            digits) if variants else ""
     names = " · ".join(title(comparison, n, lang) for n in comparison.names)
     subtitle = i18n.t("subtitle", lang, scenarios=names, seeds=len(comparison.seeds),
-                      weeks=comparison.weeks)
+                      weeks=comparison.weeks) if comparison.posterior is None else \
+        i18n.t("subtitle_posterior", lang, scenarios=names, draws=len(comparison.draws),
+               seeds=comparison.seeds_per_draw, weeks=comparison.weeks)
     heading = i18n.t("page_title", lang)
     footer = i18n.t("generated", lang, version=versions.get("linli", "?"),
                     date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     body = [f"<h1>{_esc(heading)}</h1>", f'<p class="sub">{_esc(subtitle)}</p>',
-            _summary_html(comparison, sentences, lang), _glossary_html(lang),
+            caveat.section(facts, lang), _summary_html(comparison, sentences, lang, flipped),
+            _glossary_html(lang, comparison.posterior is not None),
             _scenarios_html(comparison, lang),
             _plots_html(comparison, figures, lang), f'<h2>{_esc(i18n.t("tables", lang))}</h2>',
             _means_html(comparison, summary, lang, digits),
-            _differences_html(comparison, summary, lang, digits),
+            _differences_html(comparison, summary, lang, digits), alternatives,
             _method_html(comparison, lang, versions), f"<footer>{_esc(footer)}</footer>"]
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
@@ -459,27 +461,40 @@ def all_versions() -> dict[str, str]:
 
 
 def build(comparison: Comparison, lang: str = i18n.DEFAULT_LANG,
-          versions: Mapping[str, str] | None = None) -> Report:
-    """Sentences, plots, tables and page, all in memory (nothing is written)."""
+          versions: Mapping[str, str] | None = None,
+          alternatives: Variants | None = None) -> Report:
+    """Sentences, plots, tables and page, all in memory (nothing is written).
+    ``alternatives``: the comparison under every structural variant, ``comparison`` first."""
     i18n.check_lang(lang)
     versions = versions or all_versions()
-    summary = comparison.summary(KEY_OUTPUTS)
-    sentences = summary_sentences(comparison, summary, lang)
+    summary = (next(iter(alternatives.summaries.values())) if alternatives
+               else comparison.summary(KEY_OUTPUTS))
+    flipped = flips.flipped(alternatives.frame) if alternatives else []
+    sentences = summary_sentences(comparison, summary, lang, flipped=flipped)
     figures = plots.render(comparison, lang)
-    text = page(comparison, summary, sentences, figures, lang, versions)
-    return Report(lang, text, summary, sentences, figures)
+    text = page(comparison, summary, sentences, figures, lang, versions, alternatives)
+    facts = caveat.facts(comparison.posterior, comparison.structure)
+    return Report(lang, text, summary, sentences, figures, caveat.text(facts, lang),
+                  caveat.text(facts, lang, sources=True), alternatives)
 
 
-def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """summary.csv: the summary with each scenario's title and each output's name beside
-    their stable ids; headers (and yes/no) in ``lang``, the ids always in English."""
+def summary_table(comparison: Comparison, summary: pd.DataFrame, lang: str,
+                  said: str = "") -> pd.DataFrame:
+    """summary.csv (and variants.csv): the summary with each scenario's title and each
+    output's name beside their stable ids, and the caveat ``said`` in a last column;
+    headers (and yes/no) in ``lang``, the ids always in English."""
     table = summary.copy()
-    table.insert(1, "scenario_title", [title(comparison, n, lang) for n in table["scenario"]])
-    table.insert(3, "output_label", [i18n.label(c, lang) for c in table["output"]])
+    at = list(table.columns).index("scenario")
+    table.insert(at + 1, "scenario_title", [title(comparison, n, lang)
+                                            for n in table["scenario"]])
+    at = list(table.columns).index("output")
+    table.insert(at + 1, "output_label", [i18n.label(c, lang) for c in table["output"]])
+    if said:
+        table["caveat"] = said
     if lang == "en":
         return table
     yes, no = i18n.YES_NO[lang]
-    for column in ("part", "distinguishable"):
+    for column in ("part", "distinguishable", "robust", "flip", "flip_sign", "flip_robust"):
         if column in table:
             table[column] = table[column].map({True: yes, False: no})
     return table.rename(columns=i18n.CSV_HEADERS)
@@ -497,6 +512,7 @@ def manifest(comparison: Comparison, report: Report, files: list[str],
             "params": sc.params.model_dump(mode="json"),
         } for sc in comparison.scenarios],
         "seeds": comparison.seeds,
+        **uncertainty_manifest(comparison),
         "weeks": comparison.weeks,
         "workers": comparison.workers,
         "lang": report.lang,
@@ -507,22 +523,53 @@ def manifest(comparison: Comparison, report: Report, files: list[str],
         "files": files,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": dict(versions),
+        "variants": {name: uncertainty_manifest(c) for name, c in
+                     report.variants.comparisons.items()} if report.variants else None,
+    }
+
+
+def uncertainty_manifest(comparison: Comparison) -> dict[str, Any]:
+    """The parameter side of a comparison: posterior, draws, structure, values kept."""
+    post = comparison.posterior
+    return {
+        "posterior": None if post is None else {
+            "directory": str(post.directory), "spec": post.spec,
+            "targets": list(post.targets), "variant": post.variant, "draw_seed": DRAW_SEED},
+        "seeds_per_draw": comparison.seeds_per_draw if post is not None else None,
+        "draw_of_seed": comparison.draw_of or None,
+        "parameter_sets": comparison.draws,
+        "structure": comparison.structure,
+        "kept": comparison.kept,
     }
 
 
 def write(comparison: Comparison, out: Path, lang: str = i18n.DEFAULT_LANG,
-          started: float | None = None) -> tuple[Report, list[Path]]:
+          started: float | None = None,
+          alternatives: Mapping[str, Comparison] | None = None) -> tuple[Report, list[Path]]:
     """Build the report, then write every file into ``out`` (manifest.json last).
 
     ``started``: ``time.perf_counter()`` when the command began, for the wall time.
+    ``alternatives``: the comparison under each structural variant, ``comparison`` first;
+    then variants.csv holds every conclusion under each, and runs.parquet every run.
     """
     versions = all_versions()
-    report = build(comparison, lang, versions)
+    report = build(comparison, lang, versions,
+                   variants(alternatives) if alternatives else None)
     paths = [out / "report.html", out / "summary.csv", out / "runs.parquet"]
     output.atomic_write(paths[0], lambda p: p.write_text(report.html, encoding="utf-8"))
-    table = summary_table(comparison, report.summary, lang)
+    table = summary_table(comparison, report.summary, lang, report.cited)
     output.atomic_write(paths[1], lambda p: table.to_csv(p, index=False))
-    output.atomic_write(paths[2], lambda p: comparison.runs.to_parquet(p, index=False))
+    runs = comparison.runs if not alternatives else pd.concat(
+        [c.runs.assign(variant=name) for name, c in alternatives.items()], ignore_index=True)
+    if alternatives:
+        runs = runs[["variant", *[c for c in runs.columns if c != "variant"]]]
+    output.atomic_write(paths[2], lambda p: runs.to_parquet(p, index=False))
+    if report.variants is not None:
+        flipped = summary_table(comparison, report.variants.frame, lang, report.cited)
+        paths.append(out / "variants.csv")
+        output.atomic_write(paths[-1], lambda p: flipped.to_csv(p, index=False))
+    else:
+        (out / "variants.csv").unlink(missing_ok=True)  # from an earlier --variants run
     for fig in report.figures:
         path, data = out / f"{fig.name}.png", fig.png
         if data is None:

@@ -67,7 +67,8 @@ def settle_habit(params: Params, pop: Population, sizes: Sizes, rule: Rule,
         base = np.clip(rule.constant + rule.cc * belief + rule.hump * min(belief, 1 - belief),
                        _EPS, 1 - _EPS)
         p = 1.0 / (1.0 + np.exp(-(np.log(base / (1 - base)) + fixed + prm.beta_habit * habit)))
-        gained, lost = prm.habit_gain * p, prm.habit_loss * (1 - p)
+        gain, loss = habit_rates(params)
+        gained, lost = gain * p, loss * (1 - p)
         habit = np.where(gained + lost > 0, gained / np.maximum(gained + lost, 1e-12), 0.0)
         belief = float(p.mean())
     pop.habit[:] = habit
@@ -123,7 +124,7 @@ def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None)
     pop.total_hours += pop.hours
     pop.period_hours += pop.hours
     pop.period_weeks += contributed
-    _update_habit(pop, prm.habit_gain, prm.habit_loss)
+    _update_habit(pop, *habit_rates(params=model.params))
 
     running = np.zeros(pop.size + 1, dtype=np.int32)
     np.cumsum(contributed, dtype=np.int32, out=running[1:])
@@ -144,6 +145,15 @@ def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None)
     half = np.float32(prm.achievement_half)
     achieved = seen_rate / (seen_rate + half) * (1 + half)  # 1 when everyone one sees helps
     pop.trust += np.float32(prm.trust_learning) * (achieved - pop.trust)
+
+
+def habit_rates(params: Params) -> tuple[float, float]:
+    """(gain, loss) of the persistence stock: the habit rates, or 1 and 1 for 'last-week'
+    (the stock is then whether one took part last week)."""
+    prm = params.participation
+    if prm.persistence == "last-week":
+        return 1.0, 1.0
+    return prm.habit_gain, prm.habit_loss
 
 
 def _update_habit(pop: Population, gain: float, loss: float) -> None:

@@ -80,6 +80,8 @@ def utility_term(model: LinliModel) -> np.ndarray | float:
         return 0.0
     if not rec.enabled:  # only a board posted by an intervention: its glow
         return pop.glow
+    if rec.motive == "reinforcement":  # no look ahead: only the glow of past boards
+        return pop.glow
     if not (board.posted or rec.announce):
         return 0.0
     habituated = rec.habituation ** pop.streak.astype(np.float32)
