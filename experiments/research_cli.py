@@ -18,6 +18,7 @@ from experiments.cli_common import claimed, workers_for
 from experiments.terminal import cell, console, err_console, fail, say, warn
 
 if TYPE_CHECKING:
+    from experiments.analysis.sensitivity import Analysis
     from experiments.sweeping.spec import Spec
     from experiments.sweeping.sweep import Progress, SweepResult
 
@@ -33,6 +34,9 @@ SENSITIVITY_NOTES = {
                "the effect changes direction); sigma (σ): how much the change varies from "
                "place to place (large: non-linear or interacting). Sorted by μ*."),
 }
+SPREAD_NOTE = ("The line under each table: the output's value at the design points (each the "
+               "mean of its replicates); an effect that is below 0 at some points and above at "
+               "others can change sign within the parameters' ranges.")
 ANALYSIS_FILE = re.compile(r"^(sobol|morris|prim|results)-.*\.(csv|png)$|^\.")
 StoreArgument = Annotated[Path, typer.Argument(help="A sweep's results directory")]
 OutputOption = Annotated[str, typer.Option(help="Weekly output column")]
@@ -206,30 +210,75 @@ def results(
 
 def sensitivity(
     directory: StoreArgument,
-    output: OutputOption = "participation_rate",
+    output: Annotated[list[str] | None, typer.Option(
+        help="Weekly output column; repeat for several (default: participation_rate, or every "
+             "output if the sweep has no participation_rate)", show_default=False)] = None,
     week: WeekOption = None,
+    top: Annotated[int | None, typer.Option(
+        min=1, help="Show only the N most important parameters of each output (the CSV has "
+                    "them all)", show_default=False)] = None,
     out: AnalysisOut = None,
 ) -> None:
-    """Sobol indices (S1, ST with confidence intervals) or Morris μ*/σ of one output,
-    averaging replicates per design point, most important parameter first; writes a CSV
-    table and a PNG bar chart."""
+    """Sobol indices (S1, ST with confidence intervals) or Morris μ*/σ of one or more outputs,
+    averaging replicates per design point, most important parameter first, and how each
+    output is spread over the design (where it is below 0); writes a CSV table and a PNG bar
+    chart per output."""
     from experiments.analysis import sensitivity as sa
 
     with _analysis_dir(directory, out) as target:
-        analysis = _analysed(lambda: sa.analyse(directory, output, week))
-        written = sa.write(analysis, target)
-    for note in analysis.warnings:
+        analyses = _analysed(lambda: sa.analyse_all(directory, _outputs(directory, output),
+                                                    week))
+        written = [path for analysis in analyses for path in sa.write(analysis, target)]
+    for note in dict.fromkeys(n for analysis in analyses for n in analysis.warnings):
         warn(note)
-    t = analysis.table
-    table = Table(title=cell(f"{analysis.method}: {output}, week {analysis.week}"),
+    for analysis in analyses:
+        _show_sensitivity(analysis, top)
+    say("[dim]{notes}[/]", notes=SENSITIVITY_NOTES[analyses[0].method] + " " + SPREAD_NOTE)
+    say("written: {files}", files=", ".join(map(str, written)))
+
+
+def _outputs(directory: Path, chosen: list[str] | None) -> list[str] | None:
+    """The outputs asked for; by default participation_rate if kept, else all (None)."""
+    if chosen:
+        return list(dict.fromkeys(chosen))
+    from experiments.sweeping.store import Store, StoreError
+
+    try:
+        kept = Store(directory).metrics().columns
+    except StoreError:
+        return ["participation_rate"]  # analyse() then says what is wrong
+    return ["participation_rate"] if "participation_rate" in kept else None
+
+
+def _show_sensitivity(analysis: Analysis, top: int | None) -> None:
+    """One output's table, most important first, and its spread over the design."""
+    t = analysis.table if top is None else analysis.table.head(top)
+    table = Table(title=cell(f"{analysis.method}: {analysis.output}, week {analysis.week}"),
                   title_justify="left")
     for name in t.columns:
         table.add_column(cell(name))
     for row in t.itertuples(index=False):
         table.add_row(cell(row[0]), *(cell(f"{v:.3f}") for v in row[1:]))
     console.print(table)
-    say("[dim]{notes}[/]", notes=SENSITIVITY_NOTES[analysis.method])
-    say("written: {files}", files=", ".join(map(str, written)))
+    if top is not None and top < len(analysis.table):
+        say("[dim]… and {n} less important parameters (in the CSV)[/]",
+            n=len(analysis.table) - top)
+    s = analysis.spread
+    assert s is not None
+    say("{output} over the {n} design points: median {median} (90% of points within {q05} to "
+        "{q95}; all within {low} to {high}); below 0 at {neg} of the points, above 0 at {pos}",
+        output=analysis.output, n=f"{s.points:,}", median=f"{s.median:.4g}",
+        q05=f"{s.q05:.4g}", q95=f"{s.q95:.4g}", low=f"{s.low:.4g}", high=f"{s.high:.4g}",
+        neg=_share(s.negative), pos=_share(s.positive))
+
+
+def _share(x: float) -> str:
+    """A share as a percentage, never rounding a few points to 0% or all but a few to 100%."""
+    if 0 < x < 0.001:
+        return "<0.1%"
+    if 0.999 < x < 1:
+        return ">99.9%"
+    return f"{x:.1%}" if x < 0.1 or x > 0.9 else f"{x:.0%}"
 
 
 def query(

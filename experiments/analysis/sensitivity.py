@@ -4,13 +4,16 @@ The response of a design point is one output at one week, averaged over the poin
 replicates. Sobol needs a ``sobol`` design (first- and total-order indices with confidence
 intervals; second-order with ``second_order``); Morris needs a ``morris`` design (μ*, its
 confidence interval, μ and σ of the elementary effects over each parameter's unit range).
+Each analysis also says how the output is spread over the design points (``Spread``: does it
+change sign?); ``analyse_all`` analyses every output of a store, ``plot_mu_sigma`` draws
+Morris's μ*–σ plane.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,31 @@ class AnalysisError(ValueError):
 
 
 @dataclass(frozen=True)
+class Spread:
+    """How an output is spread over the design points (each the mean of its replicates)."""
+
+    points: int
+    low: float
+    q05: float
+    median: float
+    q95: float
+    high: float
+    negative: float  # share of the points below 0
+    positive: float  # share of the points above 0
+
+    @classmethod
+    def of(cls, y: np.ndarray) -> Spread:
+        q05, median, q95 = np.quantile(y, [0.05, 0.5, 0.95])
+        return cls(len(y), float(y.min()), float(q05), float(median), float(q95),
+                   float(y.max()), float((y < 0).mean()), float((y > 0).mean()))
+
+    @property
+    def flips(self) -> bool:
+        """Whether the output is negative at some points and positive at others."""
+        return self.negative > 0 and self.positive > 0
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Indices of one output at one week, one row per parameter."""
 
@@ -43,17 +71,23 @@ class Analysis:
     table: pd.DataFrame
     second_order: pd.DataFrame | None = None  # Sobol S2 by parameter pair
     warnings: list[str] = field(default_factory=list)
+    spread: Spread | None = None
 
     @property
     def stem(self) -> str:
         return f"{self.method}-{self.output}-week{self.week}"
 
 
+def output_columns(store: Store) -> list[str]:
+    """The outputs a store keeps, in its order."""
+    return [c for c in store.metrics().columns if c not in ("point", "replicate", "week")]
+
+
 def responses(store: Store, output: str, week: int | None) -> tuple[pd.Series, int, float]:
     """Mean of ``output`` at ``week`` (default: the last) per design point, the week, and the
     mean number of replicates behind each mean."""
     metrics = store.metrics()
-    columns = [c for c in metrics.columns if c not in ("point", "replicate", "week")]
+    columns = output_columns(store)
     if output not in columns:
         close = difflib.get_close_matches(output, columns, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
@@ -95,11 +129,20 @@ def analyse(store: Store | str | Path, output: str = "participation_rate",
     n = int(info["design"]["samples"])
     notes = _warnings(method, n, replicates, stochastic=info["model"] == "linli")
     if method == "sobol":
-        return _sobol(problem, y, info["design"]["second_order"], output, week, n, replicates,
-                      notes, seed)
-    x = design[[UNIT_PREFIX + name for name in names]].to_numpy(dtype=float)
-    return _morris(problem, x, y, info["design"]["levels"], output, week, n, replicates, notes,
-                   seed)
+        found = _sobol(problem, y, info["design"]["second_order"], output, week, n, replicates,
+                       notes, seed)
+    else:
+        x = design[[UNIT_PREFIX + name for name in names]].to_numpy(dtype=float)
+        found = _morris(problem, x, y, info["design"]["levels"], output, week, n, replicates,
+                        notes, seed)
+    return replace(found, spread=Spread.of(y))
+
+
+def analyse_all(store: Store | str | Path, outputs: list[str] | None = None,
+                week: int | None = None, seed: int = 0) -> list[Analysis]:
+    """``analyse`` for each of ``outputs`` (default: every output the store keeps)."""
+    store = store if isinstance(store, Store) else Store(store)
+    return [analyse(store, output, week, seed) for output in outputs or output_columns(store)]
 
 
 def _sobol(problem: dict[str, Any], y: np.ndarray, second: bool, output: str, week: int,
@@ -198,6 +241,43 @@ def plot(analysis: Analysis, path: Path) -> None:
     size = "N" if analysis.method == "sobol" else "trajectories"
     ax.set_title(f"{analysis.method.capitalize()}: {analysis.output}, week {analysis.week} "
                  f"({size} = {analysis.samples}, {reps} per point)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=120)
+    plt.close(fig)
+
+
+def plot_mu_sigma(analysis: Analysis, path: Path, *, label: int = 8,
+                  groups: dict[str, str] | None = None, unit: str = "",
+                  names: dict[str, str] | None = None) -> None:
+    """Morris's μ*–σ plane: one dot per parameter, the ``label`` most important named, colour
+    by ``groups`` (parameter → group), the line σ = μ* (above it: the effect depends mostly on
+    where the other parameters are, or changes direction)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if analysis.method != "morris":
+        raise AnalysisError("a μ*–σ plot needs a Morris analysis")
+    t = analysis.table
+    groups = groups or {}
+    kinds = list(dict.fromkeys(groups.get(p, "") for p in t["parameter"]))
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for kind in kinds:
+        rows = t[[groups.get(p, "") == kind for p in t["parameter"]]]
+        ax.scatter(rows["mu_star"], rows["sigma"], s=22, label=kind or None, alpha=0.8)
+    top = max(float(t["mu_star"].max()), float(t["sigma"].max()), 1e-12) * 1.05
+    ax.plot([0, top], [0, top], color="grey", lw=0.8, ls="--", label="σ = μ*")
+    for row in t.head(label).itertuples():
+        ax.annotate((names or {}).get(row.parameter, row.parameter), (row.mu_star, row.sigma),
+                    fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    suffix = f" ({unit})" if unit else ""
+    ax.set_xlabel(f"μ*: mean absolute change over the parameter's range{suffix}")
+    ax.set_ylabel(f"σ: spread of that change{suffix}")
+    ax.set_title(f"Morris: {analysis.output} ({analysis.samples} trajectories)", fontsize=10)
+    ax.legend(fontsize="small", loc="upper left")
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=120)
     plt.close(fig)
