@@ -25,7 +25,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from trainer import map as mp
 from trainer.settings import Settings
 from trainer.state import Session
 
@@ -384,6 +383,7 @@ def test_projector_shows_legend_and_charts_without_scrolling_and_nothing_overlap
     assert tab.overlaps(".linli-charts text, .linli-charts .linli-key, .linli-panel-title") == []
     assert tab.overlaps(".linli-legend .linli-key") == []
     assert tab.overlaps(".linli-header > *") == []
+    assert tab.overlaps(".linli-side .linli-note, .linli-side label, .linli-side .v-btn") == []
     assert tab.overlaps(".linli-map .labels text") == []
     message = tab.text(".linli-message")
     assert ("第 4 周" in message) if lang == "zh" else ("week 4" in message)
@@ -416,4 +416,3 @@ def test_a_click_on_the_map_selects_that_unit(tab):
     page.locator(".linli-map .cells rect").nth(h).click()
     tab.wait("h => document.querySelector('.linli-selected').textContent.includes('#' + h)", h)
     assert f"单元 {unit + 1}" in tab.text(".linli-selected")
-    assert mp.HOUSEHOLD_LIMIT >= lay.households  # (each household is drawn at this size)

@@ -63,6 +63,8 @@ CSS = """
 .linli-views { height: 100%; }
 .linli-below { padding-top: 10px; display: flex; flex-wrap: wrap; gap: 10px 32px; }
 .linli-note { color: #616161; font-size: 14px; }
+.linli-side .linli-note { margin-bottom: 6px; }
+.linli-side .v-text-field { margin-top: 16px; }  /* room for the label floating above */
 .linli-selected { font-weight: 600; margin: 2px 0 4px 0; }
 .linli-iv-card .v-btn { margin-top: 6px; height: auto !important; min-height: 36px;
                        padding: 4px 12px !important; }
