@@ -53,7 +53,10 @@ module.exports = {
   data() { return { tip: null }; },
   computed: { runCount() { return (this.spec.runs || []).length; } },
   mounted() {
-    this.observer = new ResizeObserver(() => this.redraw());
+    this.frames = {};
+    this.observed = [];
+    // a panel resized: redraw at its new size (update() redraws a frame whose size changed)
+    this.observer = new ResizeObserver(() => this.schedule());
     this.$nextTick(() => this.redraw());
   },
   beforeDestroy() { this.observer.disconnect(); },
@@ -66,9 +69,13 @@ module.exports = {
     plots() {
       return (this.$refs.plot || []).slice().sort((a, b) => a.dataset.k - b.dataset.k);
     },
-    redraw() {  // sizes or panels changed: draw every frame again
-      this.observer.disconnect();
-      this.plots().forEach(el => this.observer.observe(el));
+    redraw() {  // the panels changed: watch the new ones' sizes, draw every frame again
+      const plots = this.plots();
+      if (plots.length !== this.observed.length || plots.some((el, i) => el !== this.observed[i])) {
+        this.observer.disconnect();
+        plots.forEach(el => this.observer.observe(el));
+        this.observed = plots;
+      }
       this.frames = {};
       this.update();
     },
