@@ -444,8 +444,12 @@ class PageUnderTest:
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     from trainer import app_state as state
+    from trainer.server import FAST_ENV
+
+    for key, value in FAST_ENV.items():  # the renderer ``linli app`` uses
+        monkeypatch.setenv(key, value)
 
     state.PLAYING.set(False)
     state.LANG.set("zh")
@@ -522,13 +526,13 @@ def test_page_steps_and_switches_language(page):
     assert world.frame["week"] == 0 and "网格 0" in world.base
     _button(rc, "linli-step").click()
     assert page.SESSION.value.week == 1
-    assert world.frame["week"] == 1 and _charts(rc).latest[0]["week"] == [1]
+    assert world.frame["week"] == 1 and _charts(rc).data("latest")[0]["week"] == [1]
     assert "第 1 周" in _text(rc, "linli-week")
     assert _button(rc, "linli-step").children == ["下一周"]
     switch = rc.find(v.BtnToggle, class_="linli-lang").widget
     switch.v_model = 1  # what clicking "English" does in the browser
     assert _button(rc, "linli-step").children == ["Step one week"]
-    assert "grid 0" in world.base and _charts(rc).spec["panels"][0]["title"] == (
+    assert "grid 0" in world.base and _charts(rc).data("spec")["panels"][0]["title"] == (
         "Weekly participation")
     world.vue_hover({"kind": "household", "i": 0})
     assert world.tip["key"] == "household:0" and world.tip["text"].startswith("Household #0")
@@ -553,8 +557,8 @@ def test_a_week_sends_only_what_changed(page):
     _button(rc, "linli-step").click()
     assert "base" not in map_changes.sizes and "frame" in map_changes.sizes
     assert sum(map_changes.sizes.values()) < 4 * page.SESSION.value.sims[0].model.layout.households
-    assert set(chart_changes.sizes) <= {"latest", "marks", "x_end"}
-    assert chart_changes.sizes["latest"] < 3000
+    assert set(chart_changes.sizes) <= {"latest_json", "marks_json", "x_end"}
+    assert chart_changes.sizes["latest_json"] < 3000
     assert preset_changes.sizes == {}
 
 
@@ -590,7 +594,7 @@ def test_page_intervention_at_a_place_clicked_on_the_map(page):
     assert 'data-pending="1"' in world.marks
     log = _html(rc, "linli-iv-log")[0].unsafe_innerHTML
     assert "第 1 周 · 张贴红榜" in log and f"成立社团 (单元 {unit})（待生效）" in log
-    assert [m["pending"] for m in _charts(rc).marks] == [True]
+    assert [m["pending"] for m in _charts(rc).data("marks")] == [True]
     _button(rc, "linli-step").click()
     assert [i.kind for i in sim.model.intervention_log] == ["post_red_list", "start_club"]
     assert "待生效" not in _html(rc, "linli-iv-log")[0].unsafe_innerHTML
@@ -613,7 +617,7 @@ def test_page_ab_mode_shows_two_maps_that_describe_their_own_structure(page):
         assert f"快递员：{len(sim.model.couriers)}" in text
     changed = _text(rc, "linli-note linli-changed")
     assert "快递员人数" in changed  # A differs from its preset, and says so
-    assert _charts(rc).spec["runs"] == ["A", "B"]
+    assert _charts(rc).data("spec")["runs"] == ["A", "B"]
 
 
 def test_page_reports_invalid_settings_and_keeps_the_run(page):

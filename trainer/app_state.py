@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -47,6 +48,7 @@ SPEED = solara.reactive(2)  # weeks per second
 MESSAGE = solara.reactive(cast(Text | None, None))
 ERROR = solara.reactive(cast(Text | None, None))
 SELECTED = solara.reactive(cast(Selection | None, None))
+RENDER = solara.reactive(cast(Any, None))  # the page's render context (set by the page)
 
 
 def session() -> Session:
@@ -57,6 +59,12 @@ def session() -> Session:
 
 def bump() -> None:
     TICK.set(TICK.value + 1)
+
+
+def batch() -> AbstractContextManager:
+    """Changes made inside re-render the page once, not once per component that shows
+    them (reacton's batch: its render context as a context manager)."""
+    return RENDER.peek() or nullcontext()
 
 
 def reset() -> None:
@@ -76,9 +84,10 @@ def reset() -> None:
 
 
 def step() -> None:
-    MESSAGE.set(None)  # "queued for next week" is history once the week has run
-    session().step()
-    bump()
+    with batch():
+        MESSAGE.set(None)  # "queued for next week" is history once the week has run
+        session().step()
+        bump()
 
 
 def play_loop() -> None:
@@ -94,8 +103,9 @@ def play_loop() -> None:
         interval = 1 / SPEED.value
         late = max(0.0, time.monotonic() - due)
         weeks = min(10, 1 + int(late / interval), stop_at - current.week)
-        current.step(weeks)
-        bump()
+        with batch():
+            current.step(weeks)
+            bump()
         if current.week >= stop_at:
             PLAYING.set(False)
             MESSAGE.set(lambda lang: tr("play_stopped", lang, weeks=stop_at))

@@ -108,21 +108,18 @@ def spec(snaps: Sequence[Snapshot], lang: str) -> dict[str, Any]:
     }
 
 
-def _values(column: np.ndarray) -> list[float | None]:
-    """Rounded, with NaN as None (JSON null: a gap in the line)."""
-    out: list[float | None] = []
-    for v in np.round(column.astype(float), 5).tolist():
-        out.append(None if math.isnan(v) else v)
-    return out
-
-
 def rows(snap: Snapshot, start: int, stop: int | None = None) -> dict[str, list]:
-    """Weeks ``start`` ≤ index < ``stop`` of the run's weekly outputs, by column."""
-    f = snap.frame.iloc[start:stop]
-    out: dict[str, list] = {"week": f["week"].astype(int).tolist() if "week" in f else []}
-    for column in COLUMNS:
-        if column in f:
-            out[column] = _values(f[column].to_numpy())
+    """Weeks ``start`` ≤ index < ``stop`` of the run's weekly outputs, by column, rounded,
+    with NaN as None (JSON null: a gap in the line)."""
+    f = snap.frame
+    if f.empty:
+        return {"week": []}
+    columns = [c for c in COLUMNS if c in f.columns]
+    block = f.iloc[start:stop]
+    values = np.round(block[columns].to_numpy(dtype=float), 5).T.tolist()
+    out: dict[str, list] = {"week": block["week"].astype(int).tolist()}
+    for column, series in zip(columns, values, strict=True):
+        out[column] = [None if math.isnan(v) else v for v in series]
     return out
 
 

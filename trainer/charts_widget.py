@@ -13,6 +13,9 @@ week for the six panels, most of a week's budget; these lines take about 1 ms.)
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import ipyvue
 import traitlets
 
@@ -51,7 +54,13 @@ TEMPLATE = r"""
 <script>
 module.exports = {
   data() { return { tip: null }; },
-  computed: { runCount() { return (this.spec.runs || []).length; } },
+  computed: {  // the values come as JSON text (see ChartsWidget)
+    spec() { return JSON.parse(this.spec_json || "{}"); },
+    history() { return JSON.parse(this.history_json || "[]"); },
+    latest() { return JSON.parse(this.latest_json || "[]"); },
+    marks() { return JSON.parse(this.marks_json || "[]"); },
+    runCount() { return (this.spec.runs || []).length; },
+  },
   mounted() {
     this.frames = {};
     this.observed = [];
@@ -271,11 +280,25 @@ module.exports = {
 
 
 class ChartsWidget(ipyvue.VueTemplate):
-    """The six live panels (see the module docstring and ``chart_data``)."""
+    """The six live panels (see the module docstring and ``chart_data``).
+
+    ``spec``, ``history``, ``latest`` and ``marks`` are sent as JSON text: as nested lists
+    and dicts, the page's renderer (reacton) would walk every number of them on every render
+    looking for widgets, which cost more than the rest of a week together.
+    """
 
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
-    spec = traitlets.Dict().tag(sync=True)
-    history = traitlets.List().tag(sync=True)
-    latest = traitlets.List().tag(sync=True)
-    marks = traitlets.List().tag(sync=True)
+    spec_json = traitlets.Unicode("{}").tag(sync=True)
+    history_json = traitlets.Unicode("[]").tag(sync=True)
+    latest_json = traitlets.Unicode("[]").tag(sync=True)
+    marks_json = traitlets.Unicode("[]").tag(sync=True)
     x_end = traitlets.Int(12).tag(sync=True)
+
+    def data(self, name: str) -> Any:
+        """``spec``, ``history``, ``latest`` or ``marks`` as Python values."""
+        return json.loads(getattr(self, f"{name}_json"))
+
+
+def as_json(value: Any) -> str:
+    """Compact JSON for the widget's ``*_json`` values."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -14,6 +14,7 @@ State is per browser tab (``app_state``); the map and the charts are Vue widgets
 
 from __future__ import annotations
 
+import reacton.core
 import solara
 import solara.lab
 from solara.alias import rv
@@ -98,6 +99,9 @@ def Header() -> None:
 
 @solara.component
 def Page() -> None:
+    render = reacton.core.get_render_context()
+    if st.RENDER.peek() is not render:  # peek: the page does not re-render for it
+        st.RENDER.set(render)
     solara.lab.use_task(st.play_loop, dependencies=[st.PLAYING.value], prefer_threaded=True)
     if st.SESSION.value is None:
         st.reset()

@@ -14,7 +14,7 @@ import solara
 from . import app_state as st
 from . import chart_data, map_svg
 from . import map as mp
-from .charts_widget import ChartsWidget
+from .charts_widget import ChartsWidget, as_json
 from .controls import note
 from .labels import on_off, tr
 from .map_widget import MapWidget
@@ -123,13 +123,16 @@ def MapPanel(snap: Snapshot, geom: mp.MapGeometry, run: int, changes: str) -> No
 @solara.component
 def Charts(snaps: list[Snapshot], session: Session) -> None:
     lang = st.LANG.value
-    actives = tuple(sorted(s.active) for s in snaps)
-    spec = solara.use_memo(lambda: chart_data.spec(snaps, lang), [id(session), lang, actives])
+    actives = tuple(tuple(sorted(s.active)) for s in snaps)
+    spec = solara.use_memo(lambda: as_json(chart_data.spec(snaps, lang)),
+                           [id(session), lang, actives])
     weeks = len(snaps[0].frame)
-    history = solara.use_memo(lambda: chart_data.history(snaps),
+    history = solara.use_memo(lambda: as_json(chart_data.history(snaps)),
                               [id(session), chart_data.fold(weeks)])
-    ChartsWidget.element(spec=spec, history=history, latest=chart_data.latest(snaps),
-                         marks=chart_data.marks(snaps, lang), x_end=chart_data.x_end(snaps))
+    ChartsWidget.element(spec_json=spec, history_json=history,
+                         latest_json=as_json(chart_data.latest(snaps)),
+                         marks_json=as_json(chart_data.marks(snaps, lang)),
+                         x_end=chart_data.x_end(snaps))
 
 
 @solara.component
