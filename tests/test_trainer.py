@@ -636,7 +636,7 @@ def test_play_keeps_to_the_speed_chosen(page, monkeypatch):
 
     clock = {"now": 0.0}
     stepped: list[int] = []
-    page.render()
+    page.reset()  # a session without a rendered page, whose Play would start its own loop
     session = page.SESSION.value
     page.SPEED.set(5)
 
@@ -657,3 +657,27 @@ def test_play_keeps_to_the_speed_chosen(page, monkeypatch):
     app_state.play_loop()
     assert stepped[:2] == [1, 1] and stepped[2] == 2  # caught up the week the slow one cost
     assert clock["now"] == pytest.approx(sum(stepped) / 5, abs=0.05)  # 5 weeks a second
+
+
+def test_only_the_newest_press_of_play_plays(page, monkeypatch):
+    """Pause then Play while the loop sleeps: the old loop wakes to a newer one and stops, so
+    the weeks do not come twice as fast."""
+    from trainer import app_state
+
+    page.reset()  # a session without a rendered page, whose Play would start its own loop
+    session = page.SESSION.value
+    stepped: list[int] = []
+
+    def step(weeks: int = 1) -> None:
+        stepped.append(weeks)
+        if len(stepped) == 1:  # meanwhile: Pause, Play, and a new loop started
+            app_state.PLAY_RUN.set(app_state.PLAY_RUN.peek() + 1)
+        if len(stepped) == 5:
+            page.PLAYING.set(False)
+
+    monkeypatch.setattr(session, "step", step)
+    monkeypatch.setattr(app_state.time, "sleep", lambda s: None)
+    monkeypatch.setattr(app_state, "bump", lambda: None)
+    page.PLAYING.set(True)
+    app_state.play_loop()
+    assert stepped == [1]

@@ -49,6 +49,7 @@ MESSAGE = solara.reactive(cast(Text | None, None))
 ERROR = solara.reactive(cast(Text | None, None))
 SELECTED = solara.reactive(cast(Selection | None, None))
 RENDER = solara.reactive(cast(Any, None))  # the page's render context (set by the page)
+PLAY_RUN = solara.reactive(0)  # which press of Play the running loop belongs to
 
 
 def session() -> Session:
@@ -94,12 +95,15 @@ def play_loop() -> None:
     """Step while playing at SPEED weeks a second, on a fixed schedule (a slow week does not
     slow the next ones): a page that falls behind by a week or more gets several weeks at once,
     so the weeks per second still hold. One press of Play runs at most the scenario's horizon
-    (``params.weeks``), so a tab left playing does not run for ever."""
+    (``params.weeks``), so a tab left playing does not run for ever. A loop still asleep when
+    Pause and Play are pressed again stops when it wakes: only the newest press plays."""
     current = session()
     stop_at = current.week + current.sims[0].params.weeks
+    run = PLAY_RUN.peek() + 1
+    PLAY_RUN.set(run)
     MESSAGE.set(None)
     due = time.monotonic()
-    while PLAYING.value:
+    while PLAYING.peek() and PLAY_RUN.peek() == run:
         interval = 1 / SPEED.value
         late = max(0.0, time.monotonic() - due)
         weeks = min(10, 1 + int(late / interval), stop_at - current.week)
