@@ -531,7 +531,7 @@ def test_page_steps_and_switches_language(page):
     assert _button(rc, "linli-step").children == ["下一周"]
     switch = rc.find(v.BtnToggle, class_="linli-lang").widget
     switch.v_model = 1  # what clicking "English" does in the browser
-    assert _button(rc, "linli-step").children == ["Step one week"]
+    assert _button(rc, "linli-step").children == ["Next week"]
     assert "grid 0" in world.base and _charts(rc).data("spec")["panels"][0]["title"] == (
         "Weekly participation")
     world.vue_hover({"kind": "household", "i": 0})

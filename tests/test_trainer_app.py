@@ -310,7 +310,7 @@ def test_switching_language_changes_the_labels_and_back(tab):
     page = tab.page
     tab.click(".linli-lang-en")
     tab.wait("() => document.querySelector('.linli-step').textContent"
-             ".includes('Step one week')")
+             ".includes('Next week')")
     assert tab.text(".linli-title") == "Linli · co-governance trainer"
     assert tab.text(".linli-week") == "Week 0"
     tab.wait("() => document.querySelector('.linli-panel-title').textContent"
@@ -405,6 +405,11 @@ def test_projector_shows_legend_and_charts_without_scrolling_and_nothing_overlap
     assert tab.overlaps(".linli-map .labels text") == []
     message = tab.text(".linli-message")
     assert ("第 4 周" in message) if lang == "zh" else ("week 4" in message)
+    assert page.eval_on_selector(".linli-message",  # all of it shows (it is not cut off)
+                                 "e => e.scrollHeight <= e.clientHeight + 1")
+    header = tab.box(".linli-header")["height"]
+    tab.step(4)  # the message goes; the header keeps its height, so nothing moves
+    assert tab.box(".linli-header")["height"] == header
 
 
 def test_a_click_on_the_map_selects_that_unit(tab):

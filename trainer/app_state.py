@@ -140,7 +140,7 @@ def intervene(kind: str, details: dict[str, Any] | Callable[[Any], dict[str, Any
     def text(lang: str) -> str:
         return " ".join([tr("queued", lang, what=tr("iv_" + kind, lang),
                             where=where(first, lang), week=first.week),
-                         tr(shows, lang, week=first.week)])
+                         tr(shows, lang)])
 
     MESSAGE.set(text)
     bump()

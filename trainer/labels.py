@@ -14,9 +14,8 @@ DEFAULT_LANG = i18n.DEFAULT_LANG
 TEXT: dict[str, dict[str, str]] = {
     # page
     "app_title": {"zh": "邻里 · 居民参与共治演示", "en": "Linli · co-governance trainer"},
-    "language": {"zh": "语言", "en": "Language"},
     "lang_zh": {"zh": "中文", "en": "中文"},
-    "lang_en": {"zh": "English", "en": "English"},
+    "lang_en": {"zh": "EN", "en": "EN"},
     "scenario": {"zh": "情景", "en": "Scenario"},
     "preset": {"zh": "预设情景", "en": "Preset scenario"},
     "ab_mode": {"zh": "A/B 对比：两个情景同一随机种子并排运行",
@@ -46,11 +45,10 @@ TEXT: dict[str, dict[str, str]] = {
     "off": {"zh": "关", "en": "off"},
     # run controls
     "run": {"zh": "运行", "en": "Run"},
-    "step": {"zh": "下一周", "en": "Step one week"},
+    "step": {"zh": "下一周", "en": "Next week"},
     "play": {"zh": "播放", "en": "Play"},
     "pause": {"zh": "暂停", "en": "Pause"},
     "reset": {"zh": "重置", "en": "Reset"},
-    "speed": {"zh": "速度（周/秒）", "en": "Speed (weeks per second)"},
     "speed_short": {"zh": "周/秒", "en": "weeks/s"},
     "play_stopped": {"zh": "已运行到第 {weeks} 周，自动暂停；再按“播放”继续。",
                      "en": "Paused at week {weeks}, the end of the scenario's horizon; press "
@@ -75,28 +73,18 @@ TEXT: dict[str, dict[str, str]] = {
     "interventions_note": {"zh": "每项干预从下一周起生效，并在地图和图表上标出。",
                            "en": "Each takes effect from the next week and is marked on the "
                                  "map and the charts."},
-    "target": {"zh": "作用于", "en": "Apply to"},
     "both": {"zh": "A 和 B", "en": "A and B"},
     "unit": {"zh": "单元", "en": "Unit"},
     "household": {"zh": "住户", "en": "Household"},
     "grid": {"zh": "网格", "en": "Grid cell"},
     "business": {"zh": "企业", "en": "Business"},
-    "head_choice": {"zh": "邻里长人选", "en": "Who becomes head"},
-    "head_best": {"zh": "单元最佳人选", "en": "unit's best"},
-    "head_chosen": {"zh": "指定住户", "en": "chosen household"},
     "do_post_red_list": {"zh": "立即张贴红榜", "en": "Post the red list now"},
-    "do_start_club": {"zh": "在该单元成立兴趣社团", "en": "Start a club in this unit"},
-    "do_appoint_head": {"zh": "任命邻里长", "en": "Appoint a neighbour head"},
-    "do_open_station": {"zh": "在该网格开设快递驿站", "en": "Open a courier station here"},
-    "do_offer_parking": {"zh": "该企业开放车位", "en": "This business offers its parking"},
     "queued": {"zh": "已安排：{what}（{where}），第 {week} 周生效。",
-               "en": "Queued: {what} ({where}), from week {week}."},
-    "queued_map": {"zh": "地图上以虚线框标出，图表中第 {week} 周画点线。",
-                   "en": "Outlined dashed on the map; a dotted line at week {week} in the "
-                         "charts."},
-    "queued_nomap": {"zh": "图表中第 {week} 周画点线；红榜在图表下方列出。",
-                     "en": "A dotted line at week {week} in the charts; the red list is "
-                           "listed below them."},
+               "en": "Queued: {what} ({where}) from week {week}."},
+    "queued_map": {"zh": "地图上以虚线框标出，图表中以点线标出。",
+                   "en": "Dashed box on the map, dotted line in the charts."},
+    "queued_nomap": {"zh": "图表中以点线标出；红榜在图表下方列出。",
+                     "en": "Dotted line in the charts; the list shows below them."},
     "pick_hint": {"zh": "点击地图选择位置：住户、单元、网格或企业方块。",
                   "en": "Click the map to choose where: a household, unit, grid block or "
                         "business square."},
@@ -115,7 +103,6 @@ TEXT: dict[str, dict[str, str]] = {
                       "en": "Parking: first click a business square on the map."},
     "no_couriers": {"zh": "此情景没有快递员，无法开设驿站。",
                     "en": "This scenario has no couriers, so no station can open."},
-    "no_businesses": {"zh": "此情景没有企业。", "en": "This scenario has no businesses."},
     "intervention_error": {"zh": "无法执行：{error}", "en": "Cannot do that: {error}"},
     # intervention names (charts, map, lists)
     "iv_post_red_list": {"zh": "张贴红榜", "en": "red list"},
@@ -136,7 +123,6 @@ TEXT: dict[str, dict[str, str]] = {
     "iv_log": {"zh": "干预记录", "en": "Interventions so far"},
     "iv_pending": {"zh": "（待生效）", "en": " (next week)"},
     # map
-    "map": {"zh": "社区地图", "en": "Community map"},
     "map_level_household": {"zh": "每个小方格是一户；方块是邻里单元，按网格分组。",
                             "en": "Each small square is a household; blocks are neighbour "
                                   "units, grouped by grid cell."},
@@ -226,8 +212,6 @@ TEXT: dict[str, dict[str, str]] = {
     "co_evaluate": {"zh": "共评", "en": "co-evaluate"},
     "co_share": {"zh": "共享", "en": "co-share"},
     "axis_week": {"zh": "周", "en": "week"},
-    "ab_lines": {"zh": "实线：A {a}　虚线：B {b}", "en": "solid: A {a}    dashed: B {b}"},
-    "press_step": {"zh": "按“下一周”或“播放”开始", "en": "Press Step or Play to start"},
     "charts_head": {"zh": "动态图表（横轴：周）", "en": "Live charts (x axis: week)"},
     "legend_iv_line": {"zh": "干预（点线：待生效）", "en": "intervention (dotted: queued)"},
     "not_in_scenario": {"zh": "此情景未包含该机制", "en": "not part of this scenario"},

@@ -30,13 +30,17 @@ CSS = """
              font-size: 14px; }
 .linli-app .v-btn { text-transform: none; letter-spacing: normal; }
 .linli-app .v-btn-toggle { flex-wrap: wrap; }
-.linli-header { flex: none; display: flex; align-items: center; gap: 6px 16px; flex-wrap: wrap;
-                padding: 4px 12px; border-bottom: 1px solid #e0e0e0; }
-.linli-title { font-size: 18px; font-weight: 700; white-space: nowrap; }
+.linli-header { flex: none; display: flex; align-items: center; gap: 6px 14px; flex-wrap: nowrap;
+                padding: 4px 12px; border-bottom: 1px solid #e0e0e0; min-height: 58px; }
+.linli-title { font-size: 17px; font-weight: 700; white-space: nowrap; }
+.linli-speed .v-btn { min-width: 34px !important; padding: 0 6px !important; }
 .linli-week { font-size: 20px; font-weight: 700; white-space: nowrap; min-width: 5.5em; }
-.linli-header .linli-message, .linli-header .linli-error { flex: 1 1 260px; margin: 0;
-                padding: 4px 10px; font-size: 14px; line-height: 1.35; }
+/* a message shows and goes without moving anything: at most two lines, in a fixed header */
+.linli-header .linli-message, .linli-header .linli-error { flex: 1 1 0; min-width: 0; margin: 0;
+                padding: 3px 10px; font-size: 14px; line-height: 1.3; max-height: 46px;
+                overflow: hidden; }
 .linli-header .linli-lang { margin-left: auto; }
+.linli-header .linli-message-slot { flex: 1 1 0; height: 46px; }
 .linli-body { flex: 1 1 auto; min-height: 0; display: grid;
               grid-template-columns: 300px minmax(0, 1fr); }
 .linli-side { overflow-y: auto; padding: 8px; border-right: 1px solid #eeeeee; }
@@ -91,9 +95,12 @@ def Header() -> None:
         WeekCounter()
         RunControls()
         if st.ERROR.value is not None:
-            solara.Error(st.ERROR.value(lang), classes=["linli-error"], dense=True)
+            solara.Error(st.ERROR.value(lang), classes=["linli-error"], dense=True, icon=False)
         elif st.MESSAGE.value is not None:
-            solara.Success(st.MESSAGE.value(lang), classes=["linli-message"], dense=True)
+            solara.Success(st.MESSAGE.value(lang), classes=["linli-message"], dense=True,
+                           icon=False)
+        else:  # keeps the header's height
+            solara.Div(classes=["linli-message-slot"])
         LanguageSwitch()
 
 
