@@ -134,6 +134,16 @@ class Tab:
         self.wait("w => { const m = [...document.querySelectorAll('[data-week]')];"
                   " return m.length >= 3 && m.every(e => e.dataset.week === w); }", str(week))
 
+    def wait_count(self, selector: str, n: int) -> None:
+        """Until ``n`` elements match ``selector`` (each widget updates on its own message)."""
+        self.wait("([s, n]) => document.querySelectorAll(s).length === n", [selector, n])
+
+    def wait_text(self, selector: str, part: str) -> str:
+        """Until the first element matching ``selector`` contains ``part``; its text."""
+        self.wait("([s, t]) => { const e = document.querySelector(s);"
+                  " return e !== null && e.textContent.includes(t); }", [selector, part])
+        return self.text(selector)
+
     def step(self, week: int) -> None:
         self.click(".linli-step")
         self.wait_week(week)
@@ -271,10 +281,10 @@ def test_changing_the_preset_and_resetting_rebuilds_the_model(tab):
     tab.wait_week(0)
     summary = tab.text(".linli-summary")
     assert "红榜：关" in summary and "快递员：0" in summary
-    assert tab.page.locator(".linli-pending").count() == 0
-    assert tab.page.locator(".linli-map .couriers").count() == 0
-    panel = tab.page.locator(".linli-panel[data-panel=groups] .linli-panel-off")
-    assert panel.inner_text() == "此情景未包含该机制"  # groups are not in the baseline
+    tab.wait_count(".linli-pending", 0)
+    tab.wait_count(".linli-map .couriers", 0)
+    off = tab.wait_text(".linli-panel[data-panel=groups] .linli-panel-off", "此情景")
+    assert off == "此情景未包含该机制"  # groups are not in the baseline
 
 
 def test_an_intervention_clicked_on_the_map_shows_on_the_map_and_the_charts(tab):
@@ -286,11 +296,11 @@ def test_an_intervention_clicked_on_the_map_shows_on_the_map_and_the_charts(tab)
     h = int(np.flatnonzero(lay.grid_of == grid)[5])
     stations = page.locator(".linli-map [data-layer=stations] .station").count()
     page.locator(".linli-map .cells rect").nth(h).click()
-    tab.wait("h => document.querySelector('.linli-selected').textContent.includes('#' + h)", h)
-    assert page.locator(".linli-map .selected").count() == 1
+    tab.wait_text(".linli-selected", f"#{h}")
+    tab.wait_count(".linli-map .selected", 1)
     tab.click(".linli-iv-open_station")
-    tab.wait("() => document.querySelector('.linli-map .intervention') !== null")
-    message = tab.text(".linli-message")
+    tab.wait_count(".linli-map .intervention", 1)
+    message = tab.wait_text(".linli-message", "第 2 周生效")
     assert f"开设驿站（网格 {grid}），第 2 周生效" in message and "地图上以虚线框标出" in message
     outline = page.locator(".linli-map .intervention")
     assert outline.get_attribute("data-pending") == "1" and outline.get_attribute(
@@ -303,7 +313,8 @@ def test_an_intervention_clicked_on_the_map_shows_on_the_map_and_the_charts(tab)
              ".dataset.pending === '0'")
     assert page.locator(".linli-map [data-layer=stations] .station").count() == stations + 1
     assert {marks.nth(i).get_attribute("stroke-dasharray") for i in range(6)} == {""}
-    assert "开设驿站" in tab.text(".linli-iv-log")
+    tab.wait_text(".linli-iv-log", "开设驿站")
+    assert "待生效" not in tab.text(".linli-iv-log")
 
 
 def test_switching_language_changes_the_labels_and_back(tab):
@@ -378,8 +389,9 @@ def test_projector_shows_legend_and_charts_without_scrolling_and_nothing_overlap
     page.locator(".linli-map .cells rect").nth(40).click()
     tab.wait("() => document.querySelector('.linli-iv-start_club') !== null")
     tab.click(".linli-iv-start_club")
-    tab.wait("() => document.querySelector('.linli-message') !== null")
+    tab.wait_text(".linli-message", "4")
     tab.wait("() => document.querySelectorAll('.linli-charts line.mark').length > 0")
+    tab.wait_count(".linli-map .intervention", 1)  # on map A (the default target)
     assert page.evaluate("() => window.scrollY === 0 && document.scrollingElement.scrollHeight"
                          " <= window.innerHeight")
     inside = ("linli-legend", "linli-charts", "linli-message", "linli-week", "linli-step",
@@ -428,14 +440,13 @@ def test_a_click_on_the_map_selects_that_unit(tab):
         return null;
     }""", unit)
     page.mouse.click(x, y)
-    tab.wait("() => document.querySelector('.linli-iv-start_club') !== null")
-    assert tab.text(".linli-selected") == f"已选：单元 {unit} · 网格 {lay.grid_of_unit[unit]}"
-    assert tab.text(".linli-iv-start_club") == f"在单元 {unit}成立兴趣社团"
-    assert page.locator(".linli-map .selected").get_attribute("data-kind") == "unit"
+    chosen = tab.wait_text(".linli-selected", f"单元 {unit}")
+    assert chosen == f"已选：单元 {unit} · 网格 {lay.grid_of_unit[unit]}"
+    assert tab.wait_text(".linli-iv-start_club", str(unit)) == f"在单元 {unit}成立兴趣社团"
+    tab.wait_count(".linli-map .selected[data-kind=unit]", 1)
     box = page.locator(".linli-map .selected").bounding_box()  # outlines that tile
     assert box["x"] <= tile["x"] + 1 and box["x"] + box["width"] >= tile["x"] + tile["width"] - 1
     # a click on a household selects it, its unit and its grid cell
     h = int(lay.unit_start[unit + 1])
     page.locator(".linli-map .cells rect").nth(h).click()
-    tab.wait("h => document.querySelector('.linli-selected').textContent.includes('#' + h)", h)
-    assert f"单元 {unit + 1}" in tab.text(".linli-selected")
+    assert f"单元 {unit + 1}" in tab.wait_text(".linli-selected", f"#{h}")
