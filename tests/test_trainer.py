@@ -459,6 +459,7 @@ def page(monkeypatch):
     state.MESSAGE.set(None)
     state.ERROR.set(None)
     state.SELECTED.set(None)
+    state.PAINTED.set(-1)
     state.SESSION.set(None)
     under_test = PageUnderTest(state)
     yield under_test
@@ -681,3 +682,43 @@ def test_only_the_newest_press_of_play_plays(page, monkeypatch):
     page.PLAYING.set(True)
     app_state.play_loop()
     assert stepped == [1]
+
+
+def test_play_waits_for_the_page_then_catches_up(page, monkeypatch):
+    """A page slower than the speed chosen: each week waits until it is on the screen, and
+    the weeks missed meanwhile come together in the next frame."""
+    from trainer import app_state
+
+    clock = {"now": 0.0}
+    stepped: list[int] = []
+    page.reset()
+    session = page.SESSION.value
+    page.SPEED.set(10)
+    app_state.painted(0)  # a page that reports what it shows
+    week = {"now": 0}
+
+    def step(weeks: int = 1) -> None:
+        stepped.append(weeks)
+        week["now"] += weeks
+        if len(stepped) == 12:
+            page.PLAYING.set(False)
+
+    def sleep(seconds: float) -> None:
+        clock["now"] += seconds
+        if clock["now"] >= paint_at["t"]:  # the page shows a week 0.35 s after it is sent
+            app_state.painted(week["now"])
+
+    paint_at = {"t": 0.0}
+
+    def bump() -> None:
+        paint_at["t"] = clock["now"] + 0.35
+
+    monkeypatch.setattr(session, "step", step)
+    monkeypatch.setattr(type(session), "week", property(lambda self: week["now"]))
+    monkeypatch.setattr(app_state.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(app_state.time, "sleep", sleep)
+    monkeypatch.setattr(app_state, "bump", bump)
+    page.PLAYING.set(True)
+    app_state.play_loop()
+    assert stepped[0] == 1 and all(w >= 3 for w in stepped[1:])  # ~0.35 s a frame at 10/s
+    assert sum(stepped) / clock["now"] == pytest.approx(10, rel=0.15)

@@ -50,6 +50,8 @@ ERROR = solara.reactive(cast(Text | None, None))
 SELECTED = solara.reactive(cast(Selection | None, None))
 RENDER = solara.reactive(cast(Any, None))  # the page's render context (set by the page)
 PLAY_RUN = solara.reactive(0)  # which press of Play the running loop belongs to
+PAINTED = solara.reactive(-1)  # the last week the page reported on screen (-1: none yet)
+PAINT_WAIT = 1.0  # s: Play waits at most this long for the page to show a week
 
 
 def session() -> Session:
@@ -93,10 +95,12 @@ def step() -> None:
 
 def play_loop() -> None:
     """Step while playing at SPEED weeks a second, on a fixed schedule (a slow week does not
-    slow the next ones): a page that falls behind by a week or more gets several weeks at once,
-    so the weeks per second still hold. One press of Play runs at most the scenario's horizon
-    (``params.weeks``), so a tab left playing does not run for ever. A loop still asleep when
-    Pause and Play are pressed again stops when it wakes: only the newest press plays."""
+    slow the next ones). Each week waits until the page shows it; a page that falls behind by
+    a week or more then gets several weeks at once, so the weeks per second still hold.
+
+    One press of Play runs at most the scenario's horizon (``params.weeks``), so a tab left
+    playing does not run for ever. A loop still asleep when Pause and Play are pressed again
+    stops when it wakes: only the newest press plays."""
     current = session()
     stop_at = current.week + current.sims[0].params.weeks
     run = PLAY_RUN.peek() + 1
@@ -110,12 +114,28 @@ def play_loop() -> None:
         with batch():
             current.step(weeks)
             bump()
+        _wait_painted(current.week, run)
         if current.week >= stop_at:
             PLAYING.set(False)
             MESSAGE.set(lambda lang: tr("play_stopped", lang, weeks=stop_at))
             return
         due = max(due + weeks * interval, time.monotonic() - 1.0)  # at most 1 s owed
         time.sleep(max(0.0, due - time.monotonic()))
+
+
+def painted(week: int) -> None:
+    """The page shows ``week`` (reported by the map once the frame is painted)."""
+    PAINTED.set(week)
+
+
+def _wait_painted(week: int, run: int) -> None:
+    """Until the page shows ``week`` (at most PAINT_WAIT s), if a page reports at all: so a
+    slow browser gets fewer frames, each several weeks on, instead of a growing queue."""
+    if PAINTED.peek() < 0:
+        return
+    until = time.monotonic() + PAINT_WAIT
+    while PAINTED.peek() < week and time.monotonic() < until and PLAY_RUN.peek() == run:
+        time.sleep(0.005)
 
 
 def select(run: int, target: Target | None) -> None:

@@ -5,8 +5,9 @@ character per shape, ``map_svg.codes``) and one value per layer drawn over the m
 in ``map_svg.LAYERS``: party, heads, listed, stations, marks, selection). The page
 changes the class of the shapes whose character changed and replaces a layer's content when
 it changed, then sets ``data-week`` on ``.linli-map``: the state the tests and the benchmark
-wait for. Hovering a shape asks Python for its tooltip (``hover``); clicking it reports it
-(``pick``), so the map is where a trainer chooses a unit, grid cell or business.
+wait for; once that frame is painted it reports the week (``painted``), which paces Play.
+Hovering a shape asks Python for its tooltip (``hover``); clicking it reports it (``pick``), so
+the map is where a trainer chooses a unit, grid cell or business.
 """
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ module.exports = {
         this.shownCodes[name] = codes;
       }
       this.$refs.box.dataset.week = String(f.week);
+      if (f.week !== this.reported) {  // tell the server once it is on the screen
+        this.reported = f.week;
+        requestAnimationFrame(() => requestAnimationFrame(() => this.painted({ week: f.week })));
+      }
     },
     itemAt(el) {
       const box = this.$refs.box;
@@ -153,6 +158,7 @@ class MapWidget(ipyvue.VueTemplate):
     tip = traitlets.Dict().tag(sync=True)
     on_hover = traitlets.Callable(None, allow_none=True)
     on_pick = traitlets.Callable(None, allow_none=True)
+    on_painted = traitlets.Callable(None, allow_none=True)  # gets the week now on screen
 
     def _call(self, callback: Callback | None, data: Any) -> None:
         if callback is not None and isinstance(data, dict):
@@ -163,3 +169,7 @@ class MapWidget(ipyvue.VueTemplate):
 
     def vue_pick(self, data: Any) -> None:
         self._call(self.on_pick, data)
+
+    def vue_painted(self, data: Any) -> None:
+        if self.on_painted is not None and isinstance(data, dict):
+            self.on_painted(int(data.get("week", -1)))

@@ -117,7 +117,7 @@ def MapPanel(snap: Snapshot, geom: mp.MapGeometry, run: int, changes: str) -> No
         if changes:
             note(tr("summary_changed", lang, what=changes), "linli-note", "linli-changed")
         MapWidget.element(base=base, frame=frame, tip=tip, on_hover=hover, on_pick=pick,
-                          **layers)
+                          on_painted=st.painted if run == 0 else None, **layers)
 
 
 @solara.component
