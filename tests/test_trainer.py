@@ -16,7 +16,7 @@ import scenarios
 from experiments.cli import app as cli_app
 from model.interventions import InterventionError
 from model.params import ParameterError
-from trainer import animate, chart_data, charts, map_mpl, map_svg, server
+from trainer import animate, chart_data, charts, map_mpl, map_svg, map_tips, server
 from trainer import map as mp
 from trainer.labels import TEXT
 from trainer.settings import Settings
@@ -170,15 +170,15 @@ def test_map_tooltips_follow_the_week_in_both_languages():
     geom = mp.build(sim.model.layout)
     snap = sim.snapshot()
     took_part = int(np.flatnonzero(snap.contributed)[0])
-    tip = map_svg.tip(geom, snap, "household", took_part, "zh")
+    tip = map_tips.tip(geom, snap, "household", took_part, "zh")
     assert tip.startswith(f"住户 #{took_part} · 单元 ") and "本周参与了" in tip
-    en = map_svg.tip(geom, snap, "household", took_part, "en")
+    en = map_tips.tip(geom, snap, "household", took_part, "en")
     assert en.startswith(f"Household #{took_part}") and not CJK.search(en)
     unit = int(sim.model.layout.unit_of[took_part])
-    assert map_svg.tip(geom, snap, "unit", unit, "en").startswith(f"Unit {unit} (")
-    assert map_svg.tip(geom, snap, "block", 0, "en").startswith("Grid cell 0 (")
-    assert map_svg.tip(geom, snap, "courier", 0, "en").startswith("Courier #0")
-    assert map_svg.tip(geom, snap, "household", 10**6, "en") == ""  # no such shape
+    assert map_tips.tip(geom, snap, "unit", unit, "en").startswith(f"Unit {unit} (")
+    assert map_tips.tip(geom, snap, "block", 0, "en").startswith("Grid cell 0 (")
+    assert map_tips.tip(geom, snap, "courier", 0, "en").startswith("Courier #0")
+    assert map_tips.tip(geom, snap, "household", 10**6, "en") == ""  # no such shape
 
 
 def test_a_click_on_the_map_selects_what_interventions_need():

@@ -219,18 +219,6 @@ def cell_stats(geom: MapGeometry, snap: Snapshot) -> CellStats:
                      heads=count(snap.head > 0), members=count(snap.member))
 
 
-def unit_stats(snap: Snapshot) -> CellStats:
-    """The same counts per unit (for unit tooltips at household level)."""
-    lay = snap.layout
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(lay.unit_of, weights=mask, minlength=lay.units).astype(int)
-
-    return CellStats(size=lay.unit_size.astype(int), this_week=count(snap.contributed),
-                     recent=count(snap.recent > 0), party=count(snap.party),
-                     heads=count(snap.head > 0), members=count(snap.member))
-
-
 def share_bin(share: np.ndarray) -> np.ndarray:
     """Index into SHARE_COLOURS for each share."""
     return np.searchsorted(np.asarray(SHARE_BINS), share, side="right")

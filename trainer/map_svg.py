@@ -7,8 +7,8 @@
 - ``layers``: the few marks drawn over the map (party members, heads, the red list, stations,
   interventions, the selected target), each re-sent only when it changes.
 
-Hovering or clicking a shape names it as ``(kind, index)``: ``tip`` writes its tooltip and
-``target`` says what a click on it selects.
+Hovering or clicking a shape names it as ``(kind, index)``: ``map_tips.tip`` writes its
+tooltip and ``target`` says what a click on it selects.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from .labels import tr
 from .state import Snapshot
 
 CELL = mp.CELL
-# shapes a trainer can hover or click, by the name of the group that holds them
-ITEM_KINDS = ("household", "unit", "grid", "block", "courier", "business", "station")
 
 
 def _f(v: float) -> str:
@@ -36,11 +34,6 @@ def _rect(box, cls: str = "", extra: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     return (f'<rect{klass} x="{_f(x0)}" y="{_f(y0)}" width="{_f(x1 - x0)}" '
             f'height="{_f(y1 - y0)}"{extra}/>')
-
-
-def cell_kind(geom: mp.MapGeometry) -> str:
-    """What one cell of the map is: a household, a unit or a grid cell."""
-    return geom.level
 
 
 # --- the part drawn once ------------------------------------------------------------------------
@@ -81,7 +74,7 @@ def base(geom: mp.MapGeometry, snap: Snapshot, lang: str) -> str:
     parts += _blocks(geom, lang, font, stroke)
     if geom.level == "household":
         parts += _tiles(geom, stroke)
-    parts.append(f'<g class="cells" data-items="{cell_kind(geom)}" data-codes="cell">')
+    parts.append(f'<g class="cells" data-items="{geom.level}" data-codes="cell">')
     parts += [f'<rect x="{_f(x)}" y="{_f(y)}"/>' for x, y in geom.cells]
     parts.append("</g>")
     parts += _couriers(geom, snap, stroke)
@@ -318,107 +311,3 @@ def _selection(geom: mp.MapGeometry, snap: Snapshot, selected: Target, stroke: f
     width = max(0.22, stroke * 4)
     return _outline(box, 0.2, width, SELECTION_COLOUR,
                     extra=f' class="selected" data-kind="{selected.kind}"')
-
-
-# --- tooltips -----------------------------------------------------------------------------------
-
-def _household_tip(snap: Snapshot, h: int, lang: str) -> str:
-    lay = snap.layout
-    lines = [tr("tip_household", lang, household=h, unit=int(lay.unit_of[h]),
-                grid=int(lay.grid_of[h])),
-             tr("tip_took_part" if snap.contributed[h] else "tip_not_this_week", lang),
-             tr("tip_recent_weeks", lang, n=int(snap.recent[h]), total=int(snap.weeks_active[h]))]
-    tags = []
-    if snap.party[h]:
-        tags.append(tr("tip_party", lang))
-    if snap.head[h] > 0:
-        tags.append(tr(f"tip_head_{int(snap.head[h])}", lang))
-    if snap.member[h]:
-        tags.append(tr("tip_member", lang))
-    if snap.recent_arrival[h]:
-        tags.append(tr("tip_recent_arrival", lang))
-    if tags:
-        lines.append(" · ".join(tags))
-    if snap.listed[h]:
-        lines.append(tr("tip_listed", lang, hours=float(snap.board_hours[h])))
-    return "\n".join(lines)
-
-
-def _stats(group_of: np.ndarray, size: int, snap: Snapshot) -> mp.CellStats:
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(group_of, weights=mask, minlength=size).astype(int)
-
-    return mp.CellStats(size=np.bincount(group_of, minlength=size),
-                        this_week=count(snap.contributed), recent=count(snap.recent > 0),
-                        party=count(snap.party), heads=count(snap.head > 0),
-                        members=count(snap.member))
-
-
-def _stats_tip(head: str, stats: mp.CellStats, i: int, lang: str) -> str:
-    return "\n".join([head,
-                      tr("tip_shares", lang, this=float(stats.share[i]),
-                         recent=float(stats.recent_share[i])),
-                      tr("tip_counts", lang, party=int(stats.party[i]), heads=int(stats.heads[i]),
-                         members=int(stats.members[i]))])
-
-
-def _unit_tip(snap: Snapshot, u: int, lang: str) -> str:
-    lay = snap.layout
-    head = tr("tip_unit", lang, unit=u, size=int(lay.unit_size[u]), grid=int(lay.grid_of_unit[u]))
-    return _stats_tip(head, _stats(lay.unit_of, lay.units, snap), u, lang)
-
-
-def _grid_tip(snap: Snapshot, g: int, lang: str) -> str:
-    lay = snap.layout
-    grids = lay.count("grid")
-    stats = _stats(lay.grid_of, grids, snap)
-    units = int(np.count_nonzero(lay.grid_of_unit == g))
-    head = tr("tip_grid", lang, grid=g, size=int(stats.size[g]), units=units)
-    return _stats_tip(head, stats, g, lang)
-
-
-def _courier_tip(snap: Snapshot, c: int, lang: str) -> str:
-    cv = snap.couriers
-    key = "tip_courier_station" if cv.near_station[c] else "tip_courier_no_station"
-    lines = [tr("tip_courier", lang, courier=c, units=len(np.unique(cv.routes[c]))),
-             tr(key, lang, attachment=float(cv.attachment[c]))]
-    if cv.active[c]:
-        lines.append(tr("tip_courier_active", lang))
-    lines.append(tr("tip_courier_reports", lang, reports=int(cv.reports[c])))
-    return "\n".join(lines)
-
-
-def _business_tip(snap: Snapshot, b: int, lang: str) -> str:
-    from model.mechanisms.businesses import KINDS
-
-    bv = snap.businesses
-    lines = [tr("tip_business", lang, business=b, kind=tr(f"kind_{KINDS[int(bv.kind[b])]}", lang),
-                first=int(bv.first_unit[b]), last=int(bv.last_unit[b]) - 1),
-             tr("tip_partnership", lang, partnership=float(bv.partnership[b]))]
-    if bv.sharing[b]:
-        room = tr("tip_room", lang) if bv.room[b] else ""
-        lines.append(tr("tip_sharing", lang, parking=int(bv.parking[b]), room=room))
-    return "\n".join(lines)
-
-
-def tip(geom: mp.MapGeometry, snap: Snapshot, kind: str, i: int, lang: str) -> str:
-    """The tooltip of shape ``i`` of group ``kind`` this week ("" if there is no such shape)."""
-    lay = snap.layout
-    limits = {"household": lay.households, "unit": lay.units, "grid": lay.count("grid"),
-              "station": lay.count("grid"), "block": len(geom.block_box),
-              "courier": len(snap.couriers), "business": len(snap.businesses)}
-    if kind not in limits or not 0 <= i < limits[kind]:
-        return ""
-    if kind == "household":
-        return _household_tip(snap, i, lang)
-    if kind == "unit":
-        return _unit_tip(snap, i, lang)
-    if kind == "grid" or (kind == "block" and geom.block_kind == "grid"):
-        return _grid_tip(snap, i, lang)
-    if kind == "block":
-        return tr("block_community", lang, id=i)
-    if kind == "station":
-        return tr("tip_station", lang, grid=i)
-    if kind == "courier":
-        return _courier_tip(snap, i, lang)
-    return _business_tip(snap, i, lang)

@@ -12,7 +12,7 @@ from typing import cast
 import solara
 
 from . import app_state as st
-from . import chart_data, map_svg
+from . import chart_data, map_svg, map_tips
 from . import map as mp
 from .charts_widget import ChartsWidget, as_json
 from .controls import note
@@ -100,7 +100,7 @@ def MapPanel(snap: Snapshot, geom: mp.MapGeometry, run: int, changes: str) -> No
     tip = {}
     if hovered is not None:
         kind, i = hovered
-        tip = {"key": f"{kind}:{i}", "text": map_svg.tip(geom, snap, kind, i, lang)}
+        tip = {"key": f"{kind}:{i}", "text": map_tips.tip(geom, snap, kind, i, lang)}
 
     def hover(kind: str, i: int) -> None:
         set_hovered((kind, i) if kind else None)
