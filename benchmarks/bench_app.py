@@ -17,6 +17,8 @@ Rows:
 
 - ``model step``: ``Session.step()`` in this process on the same settings (3,000 households,
   ``wuchang-2023``), no page: the floor a browser step cannot beat;
+- ``page, no browser``: the step button's handler in this process (``solara.render`` of the
+  page): the model step, the re-render and the widget updates, without websocket or browser;
 - ``browser step``: the click-to-painted time described above; below it, the part until the
   last websocket message before the week showed (the server's work and the transfer; the rest
   is the browser's);
@@ -147,6 +149,34 @@ def model_steps(steps: int) -> list[float]:
     return out
 
 
+def page_steps(steps: int) -> list[float]:
+    """The page's own work for a week, in this process with no browser: the step button's
+    handler, i.e. the model step, the re-render and the widget updates it sends (ms)."""
+    import ipyvuetify as v
+    import solara
+
+    try:
+        from trainer.server import FAST_ENV  # the renderer settings ``linli app`` uses
+    except ImportError:
+        FAST_ENV = {}
+    for key, value in FAST_ENV.items():
+        os.environ.setdefault(key, value)
+    from trainer import page
+
+    _, rc = solara.render(page.Page(), handle_error=False)
+    try:
+        button = rc.find(v.Btn, class_="linli-step").widget
+        button.click()  # as in the browser, the first step is not timed
+        out = []
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            button.click()
+            out.append((time.perf_counter() - t0) * 1e3)
+        return out
+    finally:
+        rc.close()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -274,6 +304,7 @@ def measure(steps: int, lang: str, play_seconds: float) -> dict[str, Any]:
 
     results: dict[str, Any] = {"busy_cpus_before": busy_cpus()}
     results["model"] = summary(model_steps(steps))
+    results["page"] = summary(page_steps(steps))
     with app_server(lang) as url, browser_page(url) as tab:
         results["first_step_ms"] = tab.step()
         results["browser"] = summary(tab.steps(steps))
@@ -302,6 +333,7 @@ def report(r: dict[str, Any]) -> str:
     lines = [f"{'':<22} {'steps':>5}  {'median ms':>9}  {'p90 ms':>9}  {'min ms':>8}  "
              f"{'max ms':>8}",
              row("model step (no page)", r["model"]),
+             row("page, no browser", r["page"]),
              row("browser step", r["browser"]),
              *([row("  click → last message", r["server_part"])] if "server_part" in r else []),
              row("A/B browser step", r["ab"]),
