@@ -235,7 +235,9 @@ def test_step_recolours_the_map_and_extends_the_charts(tab):
     session.step()
     took_part = int(session.sims[0].model.pop.contributed.sum())
     assert page.locator(".linli-map .cells rect.k0").count() == took_part  # same run
-    assert page.locator(line).get_attribute("d").count("M") == 1  # one point
+    assert page.locator(line).get_attribute("d").count("M") == 1  # one point, shown as a dot
+    dot = ".linli-panel[data-panel=participation] circle.now"
+    assert page.locator(dot).count() == 1 and page.locator(dot).bounding_box()["width"] > 4
     tab.step(2)
     d = page.locator(line).get_attribute("d")
     assert d.count("M") == 1 and d.count("L") == 1  # a line through weeks 1 and 2

@@ -205,6 +205,11 @@ module.exports = {
         const dash = l.r ? ` stroke-dasharray="7 4"` : "";
         out.push(`<path class="series" data-series="${l.s.column}" data-run="${l.r}" d="${d}" ` +
                  `stroke="${l.s.colour}" stroke-width="${l.s.width}"${dash}/>`);
+        const i = l.values.length - 1;  // this week's value as a dot: week 1 already shows
+        if (i >= 0 && l.values[i] !== null) {
+          out.push(`<circle class="now" cx="${f(X(l.weeks[i]))}" cy="${f(Y(l.values[i], sc))}" ` +
+                   `r="${f(l.s.width + 1.2)}" fill="${l.s.colour}"/>`);
+        }
       }
       svg.querySelector(".lines").innerHTML = out.join("");
       svg.linli = { X: X, box: box, W: W, H: H, lines: lines, xEnd: xEnd };
