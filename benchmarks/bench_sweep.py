@@ -11,7 +11,7 @@ Rows (every wall time includes starting the worker processes; "busy before" is h
 other processes kept busy in the half second before the row started):
 
 - ``linli sweep, core rule``: ``small-units`` (every mechanism off) with a fixed unit size of
-  10, 15 or 20 households, through ``experiments.sweep.run_sweep`` (local process pool);
+  10, 15 or 20 households, through ``experiments.sweeping.sweep.run_sweep`` (local process pool);
 - ``linli sweep, unit-size-boards-groups``: the shipped factorial spec (boards and groups on,
   225 runs);
 - ``mesa.batch_run, per-agent``: the same core rule and unit-size grid, one ``mesa.Agent`` per
@@ -39,7 +39,7 @@ from benchmarks.bench_model import busy_cpus
 from benchmarks.per_agent import PerAgentModel
 
 if TYPE_CHECKING:
-    from experiments.spec import Spec
+    from experiments.sweeping.spec import Spec
 
 # experiments.* are imported inside functions: batch_run's spawned workers import this module
 # for BatchPerAgent, and should pay only for what the per-agent model needs.
@@ -100,8 +100,8 @@ class Row:
 
 
 def linli(label: str, spec: Spec, workers: int, root: Path) -> Row:
-    from experiments.store import Store
-    from experiments.sweep import run_sweep
+    from experiments.sweeping.store import Store
+    from experiments.sweeping.sweep import run_sweep
 
     busy = busy_cpus()
     start = time.perf_counter()
@@ -135,7 +135,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.core_replicates, args.per_agent_replicates = 10, 2
-    from experiments import spec as spec_lib
+    from experiments.sweeping import spec as spec_lib
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:

@@ -8,16 +8,17 @@ one at a time with ``self.random`` and ``math``. Only the core rule is implement
 businesses). It exists to be timed against the vectorised ``LinliModel`` on the same
 parameters (``benchmarks/bench_model.py``).
 
-Both models draw the layout and initial population with ``build_layout`` and
-``init_population`` from the same seed, so they start from equal state; after that they use
-different random streams (stdlib ``random`` here, numpy there), so runs agree in distribution,
-not draw for draw. ``rule_check`` compares the two rules on equal state and equal draws.
+Both models draw the layout and initial population (and the habit households bring from
+before the launch, ``settle_habit``) from the same seed's streams, so they start from equal
+state; after that they use different random streams (stdlib ``random`` here, numpy there), so
+runs agree in distribution, not draw for draw. ``rule_check`` compares the two rules on equal
+state and equal draws.
 
 Each week, ``shuffle_do("step")`` lets every household decide; then the street's running
 count of contributors is taken once and each unit's ``advance`` updates its households; each
-reads how many households in its sight window contributed in O(1) rather than looping over
-them (a favour to this version). As in the vectorised rule, a household gains and loses at
-most one tie a week.
+reads how many households in its sight window and its acquaintance pool contributed in O(1)
+rather than looping over them (a favour to this version). As in the vectorised rule, a
+household gains and loses at most one tie a week.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.core import Sizes
+from model.mechanisms import participation
 from model.params import Params
 from model.population import BehaviouralType, init_population
+from model.sizes import Sizes, time_cost
+from model.streams import Streams
 from model.structure import build_layout
 
 _EPS = 0.005  # as participation._EPS
@@ -41,28 +44,22 @@ _FREE_RIDER = int(BehaviouralType.FREE_RIDER)
 
 
 class Unit:
-    """A neighbour unit (邻): its households and the size-dependent quantities (ODD §7.2)."""
+    """A neighbour unit (邻): its households."""
 
-    def __init__(self, uid: int, size: int, visible_share: float, benefit_share: float,
-                 acquaintance_limit: int) -> None:
+    def __init__(self, uid: int, size: int) -> None:
         self.uid = uid
         self.size = size
-        self.others = size - 1
-        self.others_safe = max(size - 1, 1)
-        self.visible_share = visible_share
-        self.benefit_share = benefit_share
-        self.acquaintance_limit = acquaintance_limit
         self.members: list[Household] = []
 
     def advance(self, street: list[int]) -> int:
-        """Second phase: tally this week's contributors, let every member observe them.
+        """Second phase: let every member observe this week's contributions; return how many
+        of them contributed.
 
         ``street[i]`` is the number of contributors among households 0..i-1 (street order).
         """
-        contributors = sum(1 for h in self.members if h.contributed)
         for household in self.members:
-            household.advance(contributors, street)
-        return contributors
+            household.advance(street)
+        return sum(1 for h in self.members if h.contributed)
 
 
 class Household(mesa.Agent):
@@ -70,19 +67,27 @@ class Household(mesa.Agent):
 
     model: PerAgentModel
 
-    def __init__(self, model: PerAgentModel, unit: Unit, sight: tuple[int, int], btype: int,
-                 civic: float, time_budget: float, time_cost: float, trust: float,
-                 belief: float, known: int) -> None:
+    def __init__(self, model: PerAgentModel, unit: Unit, sight: tuple[int, int],
+                 pool: tuple[int, int], btype: int, civic: float, time_budget: float,
+                 time_cost: float, building_share: float, visible_share: float,
+                 acquaintance_limit: int, trust: float, belief: float, known: int,
+                 habit: float) -> None:
         super().__init__(model)
         self.unit = unit
         self.sight = sight  # households seen, [lo, hi) in street order, oneself included
+        self.pool = pool  # households one can know, [lo, hi), oneself included
+        self.others_safe = max(pool[1] - pool[0] - 1, 1)
         self.btype = btype
         self.civic = civic
         self.time_budget = time_budget
         self.time_cost = time_cost  # log(mean budget / own budget)
+        self.building_share = building_share  # 1 / households of one's building
+        self.visible_share = visible_share
+        self.acquaintance_limit = acquaintance_limit
         self.trust = trust
         self.belief = belief
-        self.known = known  # unit neighbours known
+        self.known = known  # neighbours of the pool known
+        self.habit = habit
         self.propensity = 0.0
         self.contributed = False
         self.hours = 0.0
@@ -106,46 +111,51 @@ class Household(mesa.Agent):
 
     def utility(self) -> float:
         """Logit of contributing (the core motives of ODD §7.3; no mechanism terms)."""
-        prm, unit = self.model.prm, self.unit
+        prm = self.model.prm
         base = self.base_propensity()
-        social_image = self.known / unit.others_safe * unit.visible_share
+        seen_by = self.known * self.visible_share
         return (math.log(base / (1.0 - base))
                 + prm.intercept
                 + prm.beta_civic * self.civic
                 - prm.beta_time_cost * self.time_cost
+                + prm.beta_benefit * prm.benefit_multiplier * self.building_share
                 + prm.beta_trust * (self.trust - 0.5)
-                + prm.beta_social * social_image
-                + prm.beta_benefit * prm.benefit_multiplier * unit.benefit_share)
+                + prm.beta_social * seen_by / (seen_by + prm.audience_half)
+                + prm.beta_habit * self.habit)
 
     def step(self) -> None:
         """First phase: decide whether to contribute this week, and how many hours."""
         propensity = 1.0 / (1.0 + math.exp(-self.utility()))
         self.propensity = propensity
         self.contributed = self.random.random() < propensity
-        self.hours = (self.time_budget * self.model.prm.hours_per_contribution * propensity
+        self.hours = (self.time_budget * self.model.prm.hours_per_contribution
                       if self.contributed else 0.0)
 
-    def advance(self, unit_contributors: int, street: list[int]) -> None:
-        """Second phase: update history, belief, ties and trust from what one saw."""
-        prm, ties, unit, rnd = self.model.prm, self.model.ties, self.unit, self.random
+    def advance(self, street: list[int]) -> None:
+        """Second phase: update history, habit, belief, ties and trust from what one saw."""
+        prm, ties, rnd = self.model.prm, self.model.ties, self.random
         c = 1 if self.contributed else 0
         self.history = ((self.history << 1) | c) & 0xFF
         self.weeks_active += c
         self.total_hours += self.hours
         self.period_hours += self.hours
+        rate = prm.habit_gain if c else prm.habit_loss
+        self.habit += rate * (c - self.habit)
 
         lo, hi = self.sight
         seen = hi - lo - 1
-        seen_rate = (street[hi] - street[lo] - c) / seen if seen > 0 else self.belief
+        seen_rate = (street[hi] - street[lo] - c) / seen if seen > 0 else 0.0
         self.belief += prm.belief_learning * (seen_rate - self.belief)
 
-        met = unit_contributors - c if self.contributed else 0
-        meet = min(max((1.0 - self.known / unit.others_safe) * ties.meet_rate, 0.0), 1.0)
+        lo, hi = self.pool
+        met = street[hi] - street[lo] - c if self.contributed else 0
+        meet = min(max((1.0 - self.known / self.others_safe) * ties.meet_rate, 0.0), 1.0)
         gained = 1 if met > 0 and rnd.random() < 1.0 - (1.0 - meet) ** met else 0
         lost = 1 if rnd.random() < ties.decay_rate * self.known else 0
-        self.known = min(self.known + gained - lost, unit.acquaintance_limit)
+        self.known = min(self.known + gained - lost, self.acquaintance_limit)
 
-        achieved = min(1.0, seen_rate / prm.achievement_full)  # what one sees get done
+        half = prm.achievement_half  # what one sees get done
+        achieved = seen_rate / (seen_rate + half) * (1 + half)
         self.trust += prm.trust_learning * (achieved - self.trust)
 
 
@@ -163,23 +173,27 @@ class PerAgentModel(mesa.Model):
         self.params = params
         self.prm = params.participation
         self.ties = params.ties
-        layout = build_layout(params.structure, self.rng)
-        pop = init_population(params, layout, self.rng)
-        sizes = Sizes.build(params, layout, pop)
-        known = [min(int(k), int(cap)) for k, cap in
-                 zip(pop.known, sizes.acquaintance_limit, strict=True)]
-        self.units = [Unit(u, int(layout.unit_size[u]), float(sizes.visible_share[first]),
-                           float(sizes.benefit_share[first]),
-                           int(sizes.acquaintance_limit[first]))
-                      for u, first in enumerate(layout.unit_start.tolist())]
+        streams = Streams(int(rng) if rng is not None else 0)
+        layout = build_layout(params.structure, streams.layout)
+        sizes = Sizes.build(params, layout)
+        pop = init_population(params, layout, sizes.others, streams.population)
+        pop.known[:] = np.minimum(pop.known, sizes.acquaintance_limit)
+        participation.settle_habit(params, pop, sizes,
+                                   participation.Rule.build(params, pop, sizes))
+        cost = time_cost(params, pop.time_budget)
+        self.units = [Unit(u, int(size)) for u, size in enumerate(layout.unit_size.tolist())]
         self.households: list[Household] = []  # street order (= household index)
         sights = zip(sizes.sight_lo.tolist(), sizes.sight_hi.tolist(), strict=True)
-        for i, (u, sight) in enumerate(zip(layout.unit_of.tolist(), sights, strict=True)):
+        pools = zip(sizes.pool_lo.tolist(), sizes.pool_hi.tolist(), strict=True)
+        for i, (u, sight, pool) in enumerate(zip(layout.unit_of.tolist(), sights, pools,
+                                                 strict=True)):
             unit = self.units[u]
             household = Household(
-                self, unit, sight, int(pop.btype[i]), float(pop.civic[i]),
-                float(pop.time_budget[i]), float(sizes.time_cost[i]), float(pop.trust[i]),
-                float(pop.belief[i]), known[i])
+                self, unit, sight, pool, int(pop.btype[i]), float(pop.civic[i]),
+                float(pop.time_budget[i]), float(cost[i]), float(sizes.building_share[i]),
+                float(sizes.visible_share[i]), int(sizes.acquaintance_limit[i]),
+                float(pop.trust[i]), float(pop.belief[i]), int(pop.known[i]),
+                float(pop.habit[i]))
             unit.members.append(household)
             self.households.append(household)
         self.rows: list[dict[str, Any]] = []
@@ -210,7 +224,6 @@ def rule_check(params: Params, seed: int = 0) -> dict[str, float]:
     are compared after one ``observe`` (tie counts use separate random draws, so not them).
     """
     from model.core import LinliModel
-    from model.mechanisms import participation
 
     vec, per = LinliModel(params, rng=seed, agents=False), PerAgentModel(params, rng=seed)
     households = per.households
@@ -223,7 +236,7 @@ def rule_check(params: Params, seed: int = 0) -> dict[str, float]:
         h.contributed, h.hours, h.propensity = c, hours, p
     participation.observe(vec, None)
     per.advance()
-    for name in ("belief", "trust", "history", "weeks_active", "total_hours"):
+    for name in ("belief", "trust", "habit", "history", "weeks_active", "total_hours"):
         mine = np.array([getattr(h, name) for h in households], dtype=np.float64)
         diff[name] = float(np.max(np.abs(getattr(vec.pop, name) - mine)))
     return diff

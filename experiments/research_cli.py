@@ -1,31 +1,45 @@
-"""Researchers' commands: ``linli sweep``, ``sensitivity``, ``query`` and ``discover``.
-
-``register(app)`` adds them to the ``linli`` command line (called by experiments.cli).
-"""
+"""Researchers' commands: ``linli sweep``, ``results``, ``query``, ``sensitivity`` and
+``discover``. ``register(app)`` adds them to the ``linli`` command line (experiments.cli)."""
 
 from __future__ import annotations
 
+import re
+import shlex
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from .terminal import console, err_console
-from .terminal import fail as _fail
+from experiments.cli_common import claimed, workers_for
+from experiments.terminal import cell, console, err_console, fail, say, warn
 
-QUERY_ROWS = 40  # rows printed by `linli query` (all of them go to --out)
+if TYPE_CHECKING:
+    from experiments.sweeping.spec import Spec
+    from experiments.sweeping.sweep import Progress, SweepResult
+
+SENSITIVITY_NOTES = {
+    "sobol": ("S1: the share of the output's variation across the design that this parameter "
+              "causes on its own; ST: the share it has a hand in, its interactions with other "
+              "parameters included (ST much above S1: it acts through interactions). "
+              "S1_conf, ST_conf: the index lies within ± this, with 95% confidence. Sorted by "
+              "ST: near 0, the output hardly depends on the parameter over its range."),
+    "morris": ("mu_star (μ*): how much the output changes, on average, when the parameter "
+               "moves across its range (the importance); mu_star_conf: μ* lies within ± this, "
+               "with 95% confidence; mu (μ): the same with signs (near 0 while μ* is large: "
+               "the effect changes direction); sigma (σ): how much the change varies from "
+               "place to place (large: non-linear or interacting). Sorted by μ*."),
+}
+ANALYSIS_FILE = re.compile(r"^(sobol|morris|prim|results)-.*\.(csv|png)$|^\.")
+StoreArgument = Annotated[Path, typer.Argument(help="A sweep's results directory")]
+OutputOption = Annotated[str, typer.Option(help="Weekly output column")]
+WeekOption = Annotated[int | None, typer.Option(min=1, help="Week (default: the last kept)",
+                                                show_default=False)]
+AnalysisOut = Annotated[Path | None, typer.Option(
+    help="Where to write the table and chart (default DIR/analysis)", show_default=False)]
 
 
 @contextmanager
@@ -33,192 +47,312 @@ def _warnings_shown() -> Iterator[None]:
     """Print warnings raised inside as ``warning: …`` lines."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        yield
-    for w in caught:
-        if issubclass(w.category, UserWarning) and "ipyparallel" not in str(w.message):
-            err_console.print(f"[bold yellow]warning:[/] {w.message}", highlight=False)
+        try:
+            yield
+        finally:  # also when what raised them fails: they may say why
+            for w in caught:
+                if issubclass(w.category, UserWarning) and "ipyparallel" not in str(w.message):
+                    warn(w.message)
 
 
 def sweep(
     spec: Annotated[str, typer.Argument(help="Spec .toml file, or the name of a shipped spec "
-                                             "(experiments/specs/)")],
+                                             "(experiments/sweeping/specs/)")],
     workers: Annotated[int | None, typer.Option(
-        min=0, help="Local worker processes (default: one per CPU; 0: in this process)",
-        show_default=False)] = None,
+        min=0, help="Local worker processes (default and most: one per CPU; 0: in this "
+                    "process)", show_default=False)] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address (tcp://host:port): run on that cluster instead")] = None,
     out: Annotated[Path | None, typer.Option(
-        help="Results directory (default results/sweeps/<spec name>)")] = None,
+        help="Results directory (default results/sweeps/<spec name>)", show_default=False)]
+    = None,
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed", help="Also run again the runs that failed before")] = False,
     batch_size: Annotated[int | None, typer.Option(
-        min=1, help="Runs per task (default: sized to ~2 s of work)")] = None,
+        min=1, help="Runs per task (default: sized to ~2 s of work)", show_default=False)]
+    = None,
 ) -> None:
-    """Run a spec's design (or resume it); results go to a store that `linli query`,
-    `linli sensitivity` and `linli discover` read."""
-    from . import spec as spec_lib
-    from .store import StoreError
-    from .sweep import SweepError, run_sweep
+    """Run a spec's design (or resume it); results go to a store that `linli results`,
+    `query`, `sensitivity` and `discover` read."""
+    from experiments.sweeping import spec as spec_lib
 
     with _warnings_shown():
         try:
             loaded = spec_lib.load(spec)
         except spec_lib.SpecError as err:
-            _fail(str(err))
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
+            fail(err)
+    workers = workers_for(workers, scheduler)
     where = out or Path("results") / "sweeps" / loaded.name
+    with claimed(where, "sweep", loaded.name, own=_is_store, mark=False):
+        result = _sweep_with_progress(loaded, where, workers, scheduler, retry_failed,
+                                      batch_size)
+    _print_sweep(result, loaded.source)
+
+
+def _is_store(directory: Path) -> bool:
+    """Whether ``directory`` holds a store (or the start of one), which the store's own
+    check then compares with the spec."""
+    from experiments.sweeping.store import Store
+
+    return not Store(directory).foreign()
+
+
+def _sweep_with_progress(loaded: Spec, where: Path, workers: int | None, scheduler: str | None,
+                         retry_failed: bool, batch_size: int | None) -> SweepResult:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from experiments.sweeping.store import StoreError
+    from experiments.sweeping.sweep import SweepError, run_sweep
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("[red]{task.fields[failed]} failed or lost"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
     bar = Progress(*columns, console=console)
     task = bar.add_task("runs", total=None, failed=0)
 
-    def show(p) -> None:  # the bar appears once the store is locked and the runs are known
+    def show(p: Progress) -> None:  # the bar appears once the store is locked, runs known
         bar.start()
         bar.update(task, completed=p.done, total=p.total, failed=p.failed)
 
     try:
-        result = run_sweep(loaded, where, workers=workers, scheduler=scheduler,
-                           retry_failed=retry_failed, batch_size=batch_size, progress=show)
+        return run_sweep(loaded, where, workers=workers, scheduler=scheduler,
+                         retry_failed=retry_failed, batch_size=batch_size, progress=show)
     except (StoreError, SweepError) as err:
         bar.stop()
-        _fail(str(err))
+        fail(err)
+    except OSError as err:
+        bar.stop()
+        fail(f"cannot write to {where}: {err.strerror or err}; the runs finished so far are "
+             "saved: make it writable and run the same command again")
     except KeyboardInterrupt:
         bar.stop()
-        err_console.print(f"interrupted: finished runs are saved in {where}; run the same "
-                          "command again to resume")
+        say("interrupted: finished runs are saved in {where}; run the same command again to "
+            "resume", to=err_console, where=where)
         raise typer.Exit(code=130) from None
-    bar.stop()
+    finally:
+        bar.stop()
+
+
+def _print_sweep(result: SweepResult, source: str) -> None:
+    """Where the store stands, what this sweep did, warnings, and the next commands."""
+    status = result.status
+    ok, failed, lost = (status.get(s, 0) for s in ("ok", "failed", "lost"))
     rate = f", {result.runs_per_minute:,.0f} runs/min" if result.ran else ""
-    console.print(f"{result.total:,} runs: {result.ok:,} ran ok, {result.failed:,} failed, "
-                  f"{result.skipped:,} done before; {result.seconds:.1f} s{rate}. "
-                  f"Results in {result.directory}")
-    if result.failed:
-        err_console.print(
-            f"[bold yellow]warning:[/] {result.failed} runs failed; see them with "
-            f"linli query {result.directory} \"select point, replicate, error from runs where "
-            "status = 'failed'\" and run them again with --retry-failed", highlight=False)
+    say("{total} runs in the design: {ok} ok, {failed} failed, {lost} lost. This sweep ran "
+        "{ran} ({rok} ok, {rfailed} failed, {rlost} lost) in {s} s{rate}; {skipped} were done "
+        "before. Results in {dir}", total=f"{result.total:,}", ok=f"{ok:,}",
+        failed=f"{failed:,}", lost=f"{lost:,}", ran=f"{result.ran:,}", rok=f"{result.ok:,}",
+        rfailed=f"{result.failed:,}", rlost=f"{result.lost:,}", s=f"{result.seconds:.1f}",
+        rate=rate, skipped=f"{result.skipped:,}", dir=result.directory)
+    d = shlex.quote(str(result.directory))
+    for path, why in result.quarantined:
+        warn(f"damaged chunk {path.name} ({why}) was moved to {path.parent}; its runs ran "
+             "again")
+    if failed:
+        warn(f"{failed:,} runs failed (an error in the model or its parameters); see them with "
+             f"linli query {d} \"select point, replicate, error from runs where status = "
+             f"'failed'\" and run them again with linli sweep {shlex.quote(source)} --out {d} "
+             "--retry-failed")
+    if lost:
+        warn(f"{lost:,} runs were lost with their worker or scheduler (not the model's fault); "
+             f"run the same command again to run them (no --retry-failed needed)")
+    say("[bold]next:[/] linli results {d}    [dim]# outputs by design point, table and plot[/]"
+        "\n      linli query {d} \"select * from runs limit 5\"    [dim]# SQL: tables runs, "
+        "attempts, metrics, design[/]"
+        "\n      linli sensitivity {d}    [dim]# Sobol or Morris designs: which parameters "
+        "matter[/]"
+        "\n      linli discover {d} --threshold 0.3    [dim]# which parameter ranges keep an "
+        "output above 0.3[/]", d=d)
+
+
+def results(
+    directory: StoreArgument,
+    output: OutputOption = "participation_rate",
+    week: WeekOption = None,
+    sort: Annotated[bool, typer.Option(
+        "--sort", help="Sort the points by the output, highest first")] = False,
+    out: AnalysisOut = None,
+) -> None:
+    """A sweep's outputs by design point, without SQL: each point's parameters, its runs,
+    and one output at one week (mean over replicates, 95% interval); writes the table as CSV
+    and a plot of the output against each parameter as PNG."""
+    from experiments import tables
+    from experiments.analysis import results as results_lib
+
+    with _analysis_dir(directory, out) as target:
+        found = _analysed(lambda: results_lib.by_point(directory, output, week))
+        written = results_lib.write(found, target)
+    t = found.table
+    if sort:
+        t = t.sort_values("mean", ascending=False, na_position="last")
+    interval = [f"{lo:.4g} – {hi:.4g}" if hi == hi else "" for lo, hi in zip(
+        t["low"], t["high"], strict=True)]
+    shown = t[["point", *found.parameters, "ok", "failed", "lost", "mean"]].assign(
+        **{"95% interval": interval})
+    say("[bold]{output}[/] at week {week}, by design point", output=output, week=found.week)
+    tables.show(shown, what="points")
+    say("[dim]ok / failed / lost: runs of the point (lost: with a worker, run again by the "
+        "next sweep); mean: of the replicates that ran ok; 95% interval: where the mean of "
+        "many more replicates would lie, with 95% confidence (blank with one replicate)[/]")
+    say("written: {files}", files=", ".join(map(str, written)))
 
 
 def sensitivity(
-    directory: Annotated[Path, typer.Argument(help="A sweep's results directory")],
-    output: Annotated[str, typer.Option(help="Weekly output column")] = "participation_rate",
-    week: Annotated[int | None, typer.Option(min=1, help="Week (default: the last)")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Where to write the table and chart (default DIR/analysis)")] = None,
+    directory: StoreArgument,
+    output: OutputOption = "participation_rate",
+    week: WeekOption = None,
+    out: AnalysisOut = None,
 ) -> None:
     """Sobol indices (S1, ST with confidence intervals) or Morris μ*/σ of one output,
-    averaging replicates per design point; writes a CSV table and a PNG bar chart."""
-    from . import sensitivity as sa
+    averaging replicates per design point, most important parameter first; writes a CSV
+    table and a PNG bar chart."""
+    from experiments.analysis import sensitivity as sa
 
-    analysis = _analysed(lambda: sa.analyse(directory, output, week))
+    with _analysis_dir(directory, out) as target:
+        analysis = _analysed(lambda: sa.analyse(directory, output, week))
+        written = sa.write(analysis, target)
     for note in analysis.warnings:
-        err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
-    table = Table(*analysis.table.columns, title=f"{analysis.method}: {output}, week "
-                  f"{analysis.week}")
-    for row in analysis.table.itertuples(index=False):
-        table.add_row(row[0], *(f"{v:.3f}" for v in row[1:]))
+        warn(note)
+    t = analysis.table
+    table = Table(title=cell(f"{analysis.method}: {output}, week {analysis.week}"),
+                  title_justify="left")
+    for name in t.columns:
+        table.add_column(cell(name))
+    for row in t.itertuples(index=False):
+        table.add_row(cell(row[0]), *(cell(f"{v:.3f}") for v in row[1:]))
     console.print(table)
-    written = sa.write(analysis, out or directory / "analysis")
-    console.print(f"written: {', '.join(str(p) for p in written)}")
+    say("[dim]{notes}[/]", notes=SENSITIVITY_NOTES[analysis.method])
+    say("written: {files}", files=", ".join(map(str, written)))
 
 
 def query(
-    directory: Annotated[Path, typer.Argument(help="A sweep's results directory")],
-    sql: Annotated[str, typer.Argument(help="SQL over the views runs, attempts, metrics, "
-                                            "design")],
+    directory: StoreArgument,
+    sql: Annotated[str, typer.Argument(help="One SELECT over the tables runs, attempts, "
+                                            "metrics, design")],
     out: Annotated[Path | None, typer.Option(
-        help="Write the result to a .csv or .parquet file instead of printing it")] = None,
+        help="Write the result to a .csv or .parquet file instead of printing it",
+        show_default=False)] = None,
 ) -> None:
-    """Query a sweep's results with DuckDB (SQL).
+    """Query a sweep's results with DuckDB SQL (read-only: one SELECT, these tables only).
 
-    Views: `runs` (one row per run, its latest attempt), `attempts` (every attempt), `metrics`
-    (the kept weekly outputs) and `design` (one row per design point)."""
-    import duckdb
+    Tables: `runs` (one row per run, its latest attempt), `attempts` (every attempt),
+    `metrics` (the kept weekly outputs) and `design` (one row per design point). Parameter
+    columns are named section.name: write them in double quotes, "structure.unit_size"."""
+    from experiments import tables
+    from experiments.running.output import atomic_write
+    from experiments.sweeping.query import QueryError, run
+    from experiments.sweeping.store import Store, StoreError
 
-    from .output import atomic_write
-    from .store import Store, StoreError
-
-    if out is not None and out.suffix not in (".csv", ".parquet"):
-        _fail(f"--out must end in .csv or .parquet (got {out.name})")
-    try:
-        con = Store(directory).connect()
-        frame = con.execute(sql).df()
-    except StoreError as err:
-        _fail(str(err))
-    except duckdb.Error as err:
-        _fail(f"query failed: {err}")
     if out is not None:
-        if out.suffix == ".csv":
-            atomic_write(out, lambda p: frame.to_csv(p, index=False))
-        else:
-            atomic_write(out, lambda p: frame.to_parquet(p, index=False))
-        console.print(f"{len(frame):,} rows written to {out}")
+        _check_query_out(out, directory)
+    try:
+        with _warnings_shown():
+            frame = run(Store(directory), sql)
+    except (QueryError, StoreError) as err:
+        fail(err)
+    if out is None:
+        tables.show(frame)
         return
-    table = Table(*map(str, frame.columns))
-    for row in frame.head(QUERY_ROWS).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
-    console.print(table)
-    if len(frame) > QUERY_ROWS:
-        console.print(f"… {len(frame) - QUERY_ROWS:,} more rows ({len(frame):,} in all); "
-                      "write them all with --out FILE.csv", style="dim")
+    if out.suffix == ".csv":
+        atomic_write(out, lambda p: frame.to_csv(p, index=False))
+    else:
+        atomic_write(out, lambda p: frame.to_parquet(p, index=False))
+    say("{n} rows written to {out}", n=f"{len(frame):,}", out=out)
+
+
+def _check_query_out(out: Path, directory: Path) -> None:
+    """A .csv or .parquet file we can write, and not inside the store (but its analysis/)."""
+    from experiments.running.outdir import OutputError, check_file
+
+    try:
+        check_file(out, (".csv", ".parquet"))
+    except OutputError as err:
+        fail(err)
+    store, target = directory.resolve(), out.resolve()
+    if target.is_relative_to(store) and not target.is_relative_to(store / "analysis"):
+        fail(f"--out {out} is inside the results directory {directory}, which only sweeps "
+             f"write; write to {directory / 'analysis'} or somewhere else")
 
 
 def discover(
-    directory: Annotated[Path, typer.Argument(help="A sweep's results directory")],
-    output: Annotated[str, typer.Option(help="Weekly output column")] = "participation_rate",
-    week: Annotated[int | None, typer.Option(min=1, help="Week (default: the last)")] = None,
+    directory: StoreArgument,
+    output: OutputOption = "participation_rate",
+    week: WeekOption = None,
     threshold: Annotated[float, typer.Option(help="Cases of interest pass this value")] = 0.3,
     below: Annotated[bool, typer.Option(
         "--below", help="Cases of interest are below the threshold (default: above)")] = False,
     min_coverage: Annotated[float | None, typer.Option(
         min=0, max=1, help="Choose the densest box covering at least this share of the cases "
-                           "(default: PRIM's last box)")] = None,
+                           "(default: PRIM's last box)", show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(
-        help="Where to write the box and its plot (default DIR/analysis)")] = None,
+        help="Where to write the box and its plot (default DIR/analysis)", show_default=False)]
+    = None,
 ) -> None:
     """Scenario discovery with PRIM: which ranges of the varied parameters keep an output
     above (or below) a threshold; writes the box as CSV and a plot as PNG."""
-    from . import discovery
+    from experiments.analysis import discovery
 
-    found = _analysed(lambda: discovery.discover(directory, output, week, threshold, below,
-                                                 min_coverage))
-    console.print(f"[bold]{found.condition}[/]: {found.of_interest:,} of {found.cases:,} runs. "
-                  f"Box {found.chosen}: coverage {found.coverage:.0%}, density "
-                  f"{found.density:.0%}, mass {found.mass:.0%}")
+    with _analysis_dir(directory, out) as target:
+        found = _analysed(lambda: discovery.discover(directory, output, week, threshold,
+                                                     below, min_coverage))
+        written = discovery.write(found, target)
+    say("[bold]{condition}[/]: {n} of {cases} runs. Box {chosen}: coverage {c}, density {d}, "
+        "mass {m}", condition=found.condition, n=f"{found.of_interest:,}",
+        cases=f"{found.cases:,}", chosen=found.chosen, c=f"{found.coverage:.0%}",
+        d=f"{found.density:.0%}", m=f"{found.mass:.0%}")
     table = Table("parameter", "box", "sampled")
     for row in found.box.itertuples():
         if not row.restricted:
             continue
         if row.values:
-            table.add_row(row.parameter, row.values, "")
+            table.add_row(cell(row.parameter), cell(row.values), "")
         else:
-            table.add_row(row.parameter, f"{row.low:.4g} – {row.high:.4g}",
-                          f"{row.sampled_low:.4g} – {row.sampled_high:.4g}")
+            table.add_row(cell(row.parameter), cell(f"{row.low:.4g} – {row.high:.4g}"),
+                          cell(f"{row.sampled_low:.4g} – {row.sampled_high:.4g}"))
     console.print(table)
-    written = discovery.write(found, out or directory / "analysis")
-    console.print(f"written: {', '.join(str(p) for p in written)}")
+    say("[dim]coverage: share of the runs of interest inside the box; density: share of the "
+        "runs inside the box that are of interest; mass: share of all runs inside it[/]")
+    say("written: {files}", files=", ".join(map(str, written)))
 
 
 def _analysed[T](compute: Callable[[], T]) -> T:
-    from .sensitivity import AnalysisError
-    from .store import StoreError
+    from experiments.analysis.sensitivity import AnalysisError
+    from experiments.sweeping.store import StoreError
 
     try:
         with _warnings_shown():
             return compute()
     except (AnalysisError, StoreError) as err:
-        _fail(str(err))
+        fail(err)
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+def _analysis_dir(directory: Path, out: Path | None) -> AbstractContextManager[Path]:
+    """The guard on an analysis's output folder (default DIR/analysis), before any work."""
+    from experiments.sweeping.store import Store, StoreError
+
+    try:
+        key = Store(directory).info()["fingerprint"]
+    except StoreError as err:
+        fail(err)
+    return claimed(out or directory / "analysis", "analysis", key, own=_only_analyses)
+
+
+def _only_analyses(directory: Path) -> bool:
+    """Whether ``directory`` holds nothing but analyses' files (written before markers)."""
+    return all(ANALYSIS_FILE.match(p.name) for p in directory.iterdir())
 
 
 def register(app: typer.Typer) -> None:
     """Add the research commands to ``app``."""
     app.command("sweep")(sweep)
-    app.command("sensitivity")(sensitivity)
+    app.command("results")(results)
     app.command("query")(query)
+    app.command("sensitivity")(sensitivity)
     app.command("discover")(discover)

@@ -1,8 +1,9 @@
-"""The five channels through which unit size acts (ODD §7.2). Nothing else reads unit size.
+"""The channels through which unit size acts on households (ODD §7.2). Nothing else reads
+unit size.
 
-Each function takes the sizes of the groups concerned and returns the size-dependent quantity.
-A channel switched off replaces it by something that does not depend on unit size (each
-docstring says what), so its effect vanishes.
+Each function takes where households are and returns the size-dependent quantity. A channel
+switched off replaces the administrative unit by something that does not depend on how the
+street is cut into units (each docstring says what), so its effect vanishes.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ import numpy as np
 from .params import SizeChannels
 
 
-def visible_share(ch: SizeChannels, size: np.ndarray) -> np.ndarray:
-    """Share of a unit's other households that can see one household's contribution."""
-    others = np.maximum(size - 1, 1)
-    if not ch.visibility:
-        return np.ones(size.shape, dtype=np.float32)
-    return np.minimum(1.0, ch.sight_range / others).astype(np.float32)
+def street_window(width: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, the slice [lo, hi) of the ``width`` households nearest along the street
+    (oneself included), shifted inward at the ends of the street."""
+    width = min(width, n)
+    lo = np.clip(np.arange(n) - (width - 1) // 2, 0, n - width)
+    return lo, lo + width
 
 
 def sight_window(ch: SizeChannels, unit_start: np.ndarray,
                  unit_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per household, the slice [lo, hi) of households whose contributions it sees.
 
-    On: the ``sight_range`` nearest households of its own unit (the whole unit if smaller).
-    Off: the ``sight_range`` nearest households along the street, whatever the unit, so how
-    much a household sees no longer depends on its unit's size.
+    On (``visibility``): the ``sight_range`` nearest households of its own unit (the whole unit
+    if smaller). Off: the ``sight_range`` nearest households along the street, whatever the
+    unit, so how much a household sees no longer depends on its unit's size.
     """
     n = len(unit_start)
     if not ch.visibility:
@@ -36,19 +37,28 @@ def sight_window(ch: SizeChannels, unit_start: np.ndarray,
     return lo, lo + width
 
 
-def acquaintance_limit(ch: SizeChannels, size: np.ndarray) -> np.ndarray:
-    """Most unit neighbours a household can know: the unit, capped by ``dunbar_cap``."""
-    others = size - 1
-    if not ch.acquaintance_cap:
-        return others
-    return np.minimum(others, ch.dunbar_cap)
+def acquaintance_pool(ch: SizeChannels, unit_start: np.ndarray,
+                      unit_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, the slice [lo, hi) of households it can get to know (oneself included).
+
+    On (``acquaintance_pool``): its own unit — the unit's activities are where neighbours
+    meet. Off: the ``reference_size`` households nearest along the street, whatever the unit.
+    """
+    if ch.acquaintance_pool:
+        return unit_start.astype(np.int64), unit_end.astype(np.int64)
+    return street_window(ch.reference_size, len(unit_start))
 
 
-def benefit_share(ch: SizeChannels, size: np.ndarray) -> np.ndarray:
-    """A household's share of the shared benefit its unit produces (1 / size)."""
-    if not ch.benefit_share:
-        return np.full(size.shape, 1.0 / ch.reference_size, dtype=np.float32)
-    return (1.0 / size).astype(np.float32)
+def acquaintance_limit(ch: SizeChannels, pool_others: np.ndarray) -> np.ndarray:
+    """Most neighbours of the pool one can know: the pool, capped by ``dunbar_cap`` (a
+    cognitive limit that holds whatever the channels)."""
+    return np.minimum(pool_others, ch.dunbar_cap)
+
+
+def visible_share(ch: SizeChannels, pool_others: np.ndarray) -> np.ndarray:
+    """Share of one's acquaintance pool that can see one's contribution: the ``sight_range``
+    nearest, ``min(1, sight_range / (pool − 1))``."""
+    return np.minimum(1.0, ch.sight_range / np.maximum(pool_others, 1)).astype(np.float32)
 
 
 def ranking_scope(ch: SizeChannels, scope_of: np.ndarray, slots: int) -> tuple[np.ndarray,
@@ -66,12 +76,14 @@ def ranking_scope(ch: SizeChannels, scope_of: np.ndarray, slots: int) -> tuple[n
     return scope_of, np.full(int(scope_of[-1]) + 1, float(slots))
 
 
-def head_posts(ch: SizeChannels, unit_size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Neighbour-head posts per unit: one per unit, so the share of households holding a post
-    (and receiving a head's invitations) falls with unit size. Off: one post per
-    ``reference_size`` households, stochastically rounded, so that share no longer depends
-    on unit size."""
+def head_territory(ch: SizeChannels, unit_of: np.ndarray) -> np.ndarray:
+    """Per household, the territory of its neighbour head: one head post per territory.
+
+    On (``head_span``): its unit — small units need more heads, and a head of a large unit
+    has more households to look after and invite. Off: street segments of
+    ``reference_size`` consecutive households, whatever the units, so posts, a head's load
+    and its invitations per household no longer depend on unit size.
+    """
     if ch.head_span:
-        return np.ones(unit_size.shape, dtype=np.int64)
-    expected = unit_size / ch.reference_size
-    return np.floor(expected + rng.random(unit_size.shape)).astype(np.int64)
+        return unit_of
+    return (np.arange(len(unit_of)) // ch.reference_size).astype(unit_of.dtype)

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import channels, interventions, metrics
+from . import interventions, metrics
 from .agents import Business, Courier, PartyMember, Resident
 from .mechanisms import (
     businesses,
@@ -24,6 +24,7 @@ from .mechanisms import (
 from .params import Params
 from .population import init_population
 from .sizes import Sizes
+from .streams import Streams
 from .structure import build_layout
 
 
@@ -32,7 +33,8 @@ class LinliModel(mesa.Model):
 
     Args:
         params: a ``Params`` (or a nested dict of overrides); defaults if None.
-        rng: seed; the same seed gives identical output.
+        rng: seed; the same seed gives identical output. Each submodel draws from its own
+            stream derived from it (``model.streams``, ODD §5).
         agents: create a Mesa agent (a view) for every household; couriers and businesses
             are always created. The run is the same either way.
     """
@@ -43,20 +45,23 @@ class LinliModel(mesa.Model):
         if not isinstance(params, Params):
             params = Params.from_dict(params)
         self.params = params
-        self.layout = build_layout(params.structure, self.rng)
-        self.pop = init_population(params, self.layout, self.rng)
-        self.sizes = Sizes.build(params, self.layout, self.pop)
+        seed = int(rng) if rng is not None else int(self.rng.integers(2**63))
+        self.streams = Streams(seed)
+        self.layout = build_layout(params.structure, self.streams.layout)
+        self.sizes = Sizes.build(params, self.layout)
+        self.pop = init_population(params, self.layout, self.sizes.others,
+                                   self.streams.population)
         self.pop.known[:] = np.minimum(self.pop.known, self.sizes.acquaintance_limit)
         self.rule = participation.Rule.build(params, self.pop, self.sizes)
-        self.head_posts = channels.head_posts(params.size_channels, self.layout.unit_size,
-                                              self.rng)
+        participation.settle_habit(params, self.pop, self.sizes, self.rule)
         self.board = recognition.Board(self)
         self.groups = groups.GroupRegistry(self)
         self.problems = problems.ProblemBook(self)
         self.couriers = couriers.CourierState(self)
         self.businesses = businesses.BusinessState(self)
         self.spaces = commons.SpaceState(self)
-        self.councils = councils.CouncilState()
+        self.councils = councils.CouncilState(self.layout.count(params.councils.scope))
+        self.history = metrics.History(self.layout.households)
         self._rows: list[dict[str, float]] = []
         self.started: set[str] = set()  # mechanisms started by an intervention
         self.pending_interventions: list[interventions.Intervention] = []

@@ -70,7 +70,7 @@ def apply_pending(model: LinliModel) -> None:
 
 def _post_red_list(model: LinliModel) -> None:
     model.started.add("recognition")
-    recognition.post(model)
+    recognition.post(model, completed=model.week - 1)
 
 
 def _start_club(model: LinliModel, unit: int) -> None:
@@ -87,7 +87,7 @@ def _start_club(model: LinliModel, unit: int) -> None:
     if reg.active_in_cell[cell] >= 0:  # a club of that interest exists here: the leader joins
         pop.group[leader] = reg.active_in_cell[cell]
     else:
-        reg.found(np.array([leader]), model.week + 1, pop)
+        reg.found(np.array([leader]), model.week, pop)
     reg.members = np.bincount(pop.group[pop.group >= 0], minlength=len(reg))
     model.started.add("groups")
 

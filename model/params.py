@@ -14,6 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 EMPIRICAL, CALIBRATED, ASSUMED = "empirical", "calibrated", "assumed"
+# the reference of every calibrated value: the shipped posterior (its mean), ODD §9
+POSTERIOR_CORE = ("posterior mean of `linli calibrate core` against the targets "
+                  "weekly-participation, quarterly-reach, quarterly-occasions, club-size "
+                  "(experiments/calibration/posteriors/core; ODD §9)")
 
 
 class ParameterError(ValueError):
@@ -61,20 +65,29 @@ class Structure(Section):
         doc="Explicit nesting [households per unit, units per 里, 里 per grid, grids per "
             "community]; overrides the size targets below.")
     li_size: int = param(50, ge=1, le=5000, unit="households", source=ASSUMED,
-                         ref="issue 2: one building ~50 households",
-                         doc="Target households per 里 / building (units are packed into it).")
+                         doc="Target households per 里, the level between unit and grid "
+                             "where building heads serve (units are packed into it).")
     grid_size: int = param(300, ge=1, le=20000, unit="households", source=EMPIRICAL,
                            ref="Wuchang ~375,000 households / 1,272 grid cells",
                            doc="Target households per grid cell (网格).")
     community_size: int = param(3000, ge=1, le=100000, unit="households", source=EMPIRICAL,
                                 ref="FACTS: Tanhualin 3,000+ households",
                                 doc="Target households per community.")
+    building_size: tuple[int, int] = param(
+        (24, 72), unit="households", source=ASSUMED,
+        ref="a Wuhan residential building: 1–3 stairwells of about 24 households",
+        doc="Households per physical building (the courtyard, stairwells and spaces they "
+            "share): a range [lo, hi] drawn uniformly per building, or one number. Buildings "
+            "are laid along the street independently of how households are grouped into "
+            "units; public goods and shared spaces belong to them (ODD §7.1).")
 
     @model_validator(mode="before")
     @classmethod
-    def _unit_size_as_range(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("unit_size"), int):
-            data = {**data, "unit_size": (data["unit_size"], data["unit_size"])}
+    def _sizes_as_ranges(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("unit_size", "building_size"):
+                if isinstance(data.get(key), int):
+                    data = {**data, key: (data[key], data[key])}
         return data
 
     @model_validator(mode="after")
@@ -87,6 +100,11 @@ class Structure(Section):
         if self.ladder is None and hi > self.households:
             raise ValueError(f"structure.unit_size ({hi}) cannot exceed structure.households "
                              f"({self.households})")
+        b_lo, b_hi = self.building_size
+        if b_lo < 1 or b_hi < b_lo:
+            raise ValueError(
+                "structure.building_size must be a size >= 1 or a range [lo, hi] with "
+                f"1 <= lo <= hi (got {list(self.building_size)})")
         if self.ladder is not None and min(self.ladder) < 1:
             raise ValueError(f"structure.ladder entries must be >= 1 (got {list(self.ladder)})")
         if self.ladder is not None and self.ladder[0] > self.households:
@@ -148,81 +166,107 @@ class Participation(Section):
     belief_initial: float = param(0.5, ge=0, le=1, source=EMPIRICAL,
                                   ref="Ledyard 1995: first-round contributions 40–60%",
                                   doc="Belief about others' participation at the launch call.")
-    belief_learning: float = param(0.45, gt=0, le=1, unit="1/week", source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
+    belief_learning: float = param(0.45, gt=0, le=1, unit="1/week", source=ASSUMED,
+                                   ref="Fischbacher & Gächter 2010: beliefs follow last "
+                                       "round's contributions closely",
                                    doc="Weight of this week's observation in the belief.")
-    cc_slope: float = param(0.8, ge=0, le=1.5, source=EMPIRICAL,
-                            ref="Fischbacher & Gächter 2010: CC match below one-to-one",
+    cc_slope: float = param(0.751, ge=0, le=1.5, source=CALIBRATED,
+                            ref=POSTERIOR_CORE + "; prior around Fischbacher & Gächter 2010 "
+                                                 "(conditional cooperators match below "
+                                                 "one-to-one)",
                             doc="Conditional cooperators' propensity per unit of belief.")
     free_rider_level: float = param(0.01, gt=0, lt=1, source=ASSUMED,
                                     doc="Base propensity of a free rider.")
     unconditional_level: float = param(0.8, gt=0, lt=1, source=ASSUMED,
                                        doc="Base propensity of an unconditional contributor.")
-    intercept: float = param(-0.2, ge=-10, le=10, source=CALIBRATED,
-                             ref="P2: weekly participation 10–20% (CASS 2022)",
+    intercept: float = param(-1.21, ge=-10, le=10, source=CALIBRATED,
+                             ref=POSTERIOR_CORE,
                              doc="Logit intercept shared by all households.")
     beta_civic: float = param(2.0, ge=0, le=10, source=ASSUMED,
                               doc="Logit weight of civic motivation.")
     beta_time_cost: float = param(1.0, ge=0, le=10, source=ASSUMED,
                                   doc="Logit weight of time cost, ln(mean budget / own budget).")
-    beta_trust: float = param(0.6, ge=0, le=10, source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
+    beta_trust: float = param(0.6, ge=0, le=10, source=ASSUMED,
                               doc="Logit weight of trust/efficacy (centred at 0.5).")
-    beta_social: float = param(0.5, ge=0, le=10, source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
-                               doc="Logit weight of being seen by neighbours one knows.")
-    beta_benefit: float = param(1.6, ge=0, le=50, source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
-                                doc="Logit weight of one's own share of the unit's benefit.")
+    beta_social: float = param(1.0, ge=0, le=10, source=ASSUMED,
+                               ref="Milinski, Semmann & Krambeck 2002: reputation needs "
+                                   "observers",
+                               doc="Logit weight of being seen by neighbours one knows, at a "
+                                   "large audience (the term saturates, ODD §7.3).")
+    audience_half: float = param(5.0, gt=0, le=1000, unit="households", source=ASSUMED,
+                                 doc="Acquaintances who see one's contribution at which the "
+                                     "social-image term reaches half its weight.")
+    beta_benefit: float = param(1.6, ge=0, le=50, source=ASSUMED,
+                                doc="Logit weight of one's own share of the benefit a "
+                                    "contribution gives one's building.")
     benefit_multiplier: float = param(1.6, gt=0, le=20, source=EMPIRICAL,
                                       ref="Isaac & Walker 1988: group return a (MPCR = a/n)",
-                                      doc="Total return of one contribution to its unit.")
+                                      doc="Total return of one contribution to its building.")
+    beta_habit: float = param(1.7, ge=0, le=10, source=CALIBRATED,
+                              ref=POSTERIOR_CORE,
+                              doc="Logit weight of habit and role identity (0–1).")
+    habit_gain: float = param(0.05, ge=0, le=1, unit="per occasion", source=ASSUMED,
+                              ref="Lally et al. 2010: 95% of habit strength after a median "
+                                  "of 66 repetitions",
+                              doc="Share of the way to full habit gained each week one takes "
+                                  "part.")
+    persistence: Literal["habit", "last-week"] = param(
+        "habit", source=ASSUMED,
+        doc="What makes participation persist (a structural alternative, ODD §7.3): 'habit', "
+            "a stock built over many occasions; 'last-week', only whether one took part last "
+            "week (a first-order chain, no long memory).")
+    habit_loss: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+                              ref="Lally et al. 2010: a missed occasion barely slows habit "
+                                  "formation",
+                              doc="Share of habit lost each week one does not take part.")
     hours_per_contribution: float = param(0.5, gt=0, le=1, source=ASSUMED,
-                                          doc="Share of the time budget a full contributor gives.")
+                                          doc="Share of the time budget a household gives in a "
+                                              "week it takes part.")
     trust_learning: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
                                   doc="Speed at which trust follows what one sees get done.")
-    achievement_full: float = param(0.6, gt=0, le=1, source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
-                                    doc="Participation seen around one at which trust's "
-                                        "target is 1.")
+    achievement_half: float = param(0.3, gt=0, le=1, source=ASSUMED,
+                                    doc="Shape of trust's target: rate·(1 + this) / (rate + "
+                                        "this), 0 when nobody one sees takes part, 1 when "
+                                        "everybody does; smaller values saturate sooner.")
 
 
 class SizeChannels(Section):
     """The only channels through which unit size acts; each can be switched off."""
 
     visibility: bool = param(True, source=ASSUMED,
-                             doc="Contributions are seen only within sight range (stairwell).")
+                             doc="One sees contributions (and problems) only within the "
+                                 "sight range of one's own unit.")
     recognition_chance: bool = param(True, source=ASSUMED,
                                      doc="Board slots are fixed per scope, so the chance of "
                                          "being listed falls with scope size.")
-    acquaintance_cap: bool = param(True, source=ASSUMED, ref="Dunbar 1992",
-                                   doc="One can know at most `dunbar_cap` unit neighbours.")
-    benefit_share: bool = param(True, source=EMPIRICAL, ref="Isaac & Walker 1988 (MPCR)",
-                                doc="A household's share of its unit's benefit is 1/size.")
-    head_span: bool = param(True, source=ASSUMED,
-                            doc="An inviter (head, party member) reaches only so many "
-                                "households a week, so a larger unit dilutes invitations.")
+    acquaintance_pool: bool = param(True, source=ASSUMED,
+                                    ref="FACTS: units make neighbours know each other",
+                                    doc="Neighbours get to know each other within their unit "
+                                        "(off: within a street window of `reference_size`).")
+    head_span: bool = param(True, source=EMPIRICAL, ref="FACTS: one head per unit",
+                            doc="One neighbour head post per unit: small units need more "
+                                "heads, a head of a large unit has more to look after (off: "
+                                "one per street segment of `reference_size`).")
     sight_range: int = param(20, ge=1, le=10000, unit="households", source=ASSUMED,
                              ref="'upstairs, downstairs, left and right'",
                              doc="Households that can see one household's contribution.")
     dunbar_cap: int = param(15, ge=1, le=1000, unit="households", source=ASSUMED,
                             ref="Dunbar's sympathy group ~15",
-                            doc="Most unit neighbours one household can know.")
+                            doc="Most neighbours one household can know.")
     reference_size: int = param(15, ge=2, le=100000, unit="households", source=ASSUMED,
                                 doc="Unit size used by a channel when it is switched off.")
 
 
 class Ties(Section):
-    """Acquaintance with unit neighbours (counts, not an explicit network)."""
+    """Acquaintance with neighbours of one's pool (counts, not an explicit network)."""
 
     density_long_term: float = param(0.3, ge=0, le=1, source=ASSUMED,
-                                     doc="Initial share of unit neighbours a long-term resident "
+                                     doc="Initial share of the pool a long-term resident "
                                          "knows.")
     density_recent: float = param(0.05, ge=0, le=1, source=ASSUMED,
                                   ref="'相见不相识' (FACTS)",
-                                  doc="Initial share of unit neighbours a recent arrival knows.")
-    meet_rate: float = param(0.035, ge=0, le=1, unit="1/week", source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
+                                  doc="Initial share of the pool a recent arrival knows.")
+    meet_rate: float = param(0.035, ge=0, le=1, unit="1/week", source=ASSUMED,
                              doc="Weekly chance a contributor gets to know one more unknown "
                                  "co-contributor's household, per co-contributor.")
     decay_rate: float = param(0.002, ge=0, le=1, unit="1/week", source=ASSUMED,
@@ -234,8 +278,9 @@ class Recognition(Section):
 
     enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: 红榜 at Dushi Taoyuan",
                           doc="Post recognition boards.")
-    interval: int = param(4, ge=1, le=104, unit="weeks", source=ASSUMED,
-                          doc="Weeks between boards.")
+    interval: int = param(4, ge=1, le=5200, unit="weeks", source=ASSUMED,
+                          doc="Weeks between boards (the first is posted at the end of week "
+                              "`interval`).")
     scope: Literal["unit", "li", "grid", "community"] = param(
         "grid", source=ASSUMED,
         doc="Where a board is posted (one per unit, 里, grid or community).")
@@ -243,18 +288,38 @@ class Recognition(Section):
                        doc="Names listed per board (top contributors by hours).")
     thanks: bool = param(True, source=EMPIRICAL, ref="FACTS: 'thanks are posted'",
                          doc="Also post thanks to everyone who contributed in the period.")
-    beta_listed: float = param(2.0, ge=0, le=20, source=CALIBRATED,
-                               ref="P3; Milinski, Semmann & Krambeck 2002",
-                               doc="Logit weight of the expected chance of being listed.")
-    beta_thanks: float = param(0.3, ge=0, le=20, source=CALIBRATED,
-        ref="patterns P2–P3 (ODD §9)",
-                               doc="Logit weight of being thanked publicly.")
+    visibility: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                              doc="Share of the scope's households who see its board (and "
+                                  "so learn of their own listing or thanks).")
+    motive: Literal["chance", "reinforcement"] = param(
+        "chance", source=ASSUMED,
+        doc="How a board motivates (a structural alternative, ODD §7.4): 'chance', looking "
+            "ahead to the listing chance one can infer from the board; 'reinforcement', only "
+            "the glow of having been listed or thanked (no look ahead).")
+    announce: bool = param(False, source=ASSUMED,
+                           doc="The board is announced at the launch call, so the listing "
+                               "motive starts in week 1 (from the announced slots) instead of "
+                               "at the first posting.")
+    beta_listed: float = param(1.5, ge=0, le=20, source=ASSUMED,
+                               ref="Milinski, Semmann & Krambeck 2002",
+                               doc="Logit weight of the listing chance one can see.")
     glow: float = param(0.8, ge=0, le=20, source=ASSUMED, ref="Rand et al. 2009",
-                        doc="Logit boost right after being listed (decays).")
+                        doc="Logit boost to a listed household that sees its name (decays).")
+    beta_thanks: float = param(0.3, ge=0, le=20, source=ASSUMED,
+                               doc="Logit boost to a thanked household that sees the thanks "
+                                   "(decays like the glow).")
     glow_decay: float = param(0.8, ge=0, le=1, unit="per week", source=ASSUMED,
-                              doc="Weekly retention of the listing boost.")
+                              doc="Weekly retention of the listing and thanks boosts.")
     habituation: float = param(0.9, ge=0, le=1, source=ASSUMED,
-                               doc="Value kept per consecutive listing of the same name.")
+                               ref="Gallus 2017: recognition effects fade",
+                               doc="Value kept per earlier listing (or thanks) of the same "
+                                   "household.")
+    norm_weight: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                               ref="Frey & Meier 2004: telling people how many others "
+                                   "contribute moves contributions",
+                               doc="Weight of the participation the board shows, relative to "
+                                   "a week's own observation, in the beliefs of those who see "
+                                   "it.")
 
 
 class Groups(Section):
@@ -267,26 +332,40 @@ class Groups(Section):
                               doc="Groups started in week 1 by skilled residents, per catchment.")
     founding_rate: float = param(0.0005, ge=0, le=1, unit="1/week", source=ASSUMED,
                                  doc="Weekly chance a skilled resident starts a group.")
-    contact_rate: float = param(0.15, ge=0, le=1, unit="1/week", source=CALIBRATED,
-                                ref="FACTS: 300+ members within ~1–2 years",
+    contact_rate: float = param(1.1, ge=0, le=5, unit="1/week", source=CALIBRATED,
+                                ref=POSTERIOR_CORE,
                                 doc="Weekly chance one member recruits one same-interest "
-                                    "non-member of the catchment they meet.")
+                                    "non-member of the catchment they meet (at full interest).")
     tie_rate: float = param(0.5, ge=0, le=10, unit="1/week", source=ASSUMED,
-                            doc="Weekly joining hazard when every unit neighbour is a known "
-                                "member (scaled by the shares known and members).")
+                            doc="Weekly joining hazard when every neighbour of one's pool is a "
+                                "known member (scaled by the shares known and members).")
     catchment: Literal["grid", "community"] = param(
         "community", source=EMPIRICAL, ref="FACTS: community-wide running club",
         doc="Level from which a group recruits.")
-    max_size: int = param(400, ge=3, le=100000, source=ASSUMED, doc="Largest group.")
+    interest_mean: float = param(0.309, ge=0, le=1, source=CALIBRATED,
+                                 ref=POSTERIOR_CORE,
+                                 doc="Mean strength of a household's interest (Beta, 0–1); "
+                                     "joining scales with it, quitting with its complement.")
+    meeting_hours: float = param(2.0, gt=0, le=40, unit="hours/week", source=ASSUMED,
+                                 doc="Hours a member spends in the group's activities; joining "
+                                     "needs time, `1 − exp(−budget / meeting_hours)`.")
+    places: float = param(250, gt=0, le=100000, unit="members", source=ASSUMED,
+                          doc="Members the group's activities hold comfortably without its "
+                              "own venue (crowding beyond this slows joining, speeds quitting).")
+    place_cost: float = param(10.0, gt=0, le=10000, unit="yuan/place-week", source=ASSUMED,
+                              doc="Weekly cost of one more place in a venue (paid from fees).")
+    max_size: int = param(100000, ge=3, le=100000, source=ASSUMED,
+                          doc="A safety cap on members; it should never bind (the run "
+                              "reports whether it did).")
     min_size: int = param(3, ge=1, le=100, source=ASSUMED,
                           doc="A group with fewer members dissolves (after the grace period).")
     grace_weeks: int = param(26, ge=0, le=1000, unit="weeks", source=ASSUMED,
                              doc="Weeks a new group has to reach `min_size`.")
     quit_rate: float = param(0.01, ge=0, le=1, unit="1/week", source=ASSUMED,
-                             doc="Weekly chance a member leaves.")
+                             doc="Weekly chance a member with no interest leaves (uncrowded).")
     fee: float = param(0.0, ge=0, le=100, unit="yuan/day", source=EMPIRICAL,
                        ref="FACTS: table tennis 1 yuan/person/day",
-                       doc="Member fee; raises quitting (what it funds comes with shared spaces).")
+                       doc="Member fee; it pays for places in a venue and raises quitting.")
     fee_quit: float = param(0.01, ge=0, le=1, source=ASSUMED,
                             doc="Extra weekly quit chance per yuan/day of fee.")
     beta_member: float = param(0.8, ge=0, le=10, source=ASSUMED,
@@ -306,17 +385,38 @@ class Heads(Section):
     enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: leadership chain",
                           doc="Appoint heads, who invite the households they are responsible for.")
     party_first: bool = param(True, source=EMPIRICAL, ref="FACTS: party members as core",
-                              doc="Fill head posts from party members first.")
+                              doc="Offer head posts to party members first.")
+    willing_party: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                                 ref="FACTS: heads drawn from party members and active "
+                                     "residents",
+                                 doc="Share of party-member households willing and able to "
+                                     "serve as a head.")
+    willing_other: float = param(0.05, ge=0, le=1, source=ASSUMED,
+                                 ref="FACTS: heads from party members and resident activists "
+                                     "(党员群众骨干)",
+                                 doc="Share of other households willing and able to serve.")
+    capacity: int = param(20, ge=1, le=10000, unit="households", source=EMPIRICAL,
+                          ref="FACTS: units of 10–20 households so one head reaches everyone",
+                          doc="Households a head can look after at a sustainable load.")
+    burnout_rate: float = param(0.004, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                doc="Weekly chance a head at full load (households / capacity "
+                                    "= 1) burns out, quits and is no longer willing; it scales "
+                                    "with the load.")
     invites_per_week: int = param(5, ge=0, le=1000, unit="households/week", source=ASSUMED,
                                   doc="Households a neighbour head can invite in a week.")
     beta_invite: float = param(1.0, ge=0, le=10, source=ASSUMED,
                                doc="Logit weight of a personal invitation this week.")
     beta_head: float = param(1.5, ge=0, le=10, source=ASSUMED,
-                             doc="Logit weight of holding a head post (duty).")
+                             doc="Logit weight of holding a head post (duty), reached as the "
+                                 "households one looks after grow.")
+    duty_half: float = param(5.0, gt=0, le=1000, unit="households", source=ASSUMED,
+                             doc="Households looked after at which a post carries half its "
+                                 "duty.")
     party_invites: int = param(1, ge=0, le=100, unit="households/week", source=ASSUMED,
                                doc="Neighbours a contributing party member invites per week.")
     review_every: int = param(8, ge=1, le=104, unit="weeks", source=ASSUMED,
-                              doc="Weeks between reviews that replace inactive heads.")
+                              doc="Weeks between reviews that replace inactive heads and "
+                                  "offer vacant posts.")
 
 
 class Problems(Section):
@@ -338,8 +438,11 @@ class Problems(Section):
                                    "open problem within its sight.")
     report_rate: float = param(0.3, ge=0, le=1, source=ASSUMED,
                                doc="Chance a resident who noticed a problem reports it.")
-    self_resolve_rate: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+    self_resolve_rate: float = param(0.15, ge=0, le=1, unit="1/week", source=ASSUMED,
                                      doc="Weekly chance an unreported problem goes away.")
+    backlog_weeks: float = param(4.0, ge=0, le=520, unit="weeks", source=ASSUMED,
+                                 doc="Open problems at the start, in weeks of new problems "
+                                     "(what residents are used to seeing).")
     workers_per_1000: float = param(2.9, ge=0, le=1000, unit="per 1,000 households",
                                     source=EMPIRICAL,
                                     ref="FACTS: Bairuijing 28 workers for 25,000+ residents; "
@@ -362,12 +465,23 @@ class Problems(Section):
     max_report_boost: float = param(3.0, ge=1, le=100, source=ASSUMED,
                                     doc="Report-again multipliers stay within [1/this, this].")
     satisfaction_cost: float = param(0.1, ge=0, le=1, source=ASSUMED,
-                                     doc="Satisfaction lost per open problem within sight.")
+                                     doc="Satisfaction lost per open problem within sight "
+                                         "beyond what one expects (gained per one fewer).")
+    expectation_adapt: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                     ref="Van Ryzin 2004: satisfaction is judged against "
+                                         "expectations",
+                                     doc="Weekly move of the open problems one expects toward "
+                                         "those one sees.")
     trust_if_fixed: float = param(0.05, ge=0, le=1, source=ASSUMED,
                                   doc="Trust gained by the households within sight of a fixed "
                                       "problem (the reporter gains twice as much).")
+    trust_if_ignored: float = param(0.05, ge=0, le=1, source=ASSUMED,
+                                    doc="Trust lost by the households within sight of a report "
+                                        "that counts as ignored (the reporter loses twice as "
+                                        "much).")
     beta_satisfaction: float = param(0.5, ge=0, le=10, source=ASSUMED,
-                                     doc="Logit weight of satisfaction (centred at 1).")
+                                     doc="Logit weight of satisfaction with problems (0 when "
+                                         "one sees what one expects).")
 
 
 class Couriers(Section):
@@ -383,7 +497,7 @@ class Couriers(Section):
     notice_per_delivery: float = param(0.02, ge=0, le=1, source=ASSUMED,
                                        doc="Chance one delivery within sight of an open problem "
                                            "notices it.")
-    report_rate: float = param(0.15, ge=0, le=1, source=ASSUMED,
+    report_rate: float = param(0.05, ge=0, le=1, source=ASSUMED,
                                doc="Chance an unattached courier reports a problem it noticed.")
     stations: int = param(0, ge=0, le=10000, source=EMPIRICAL,
                           ref="FACTS: 15 service stations (驿站) in the district",
@@ -392,11 +506,15 @@ class Couriers(Section):
                                    doc="Weekly approach of attachment to 1 for a courier whose "
                                        "route passes a station (else it decays to 0 at the "
                                        "same rate).")
-    attached_report_boost: float = param(2.0, ge=0, le=20, source=ASSUMED,
+    attached_report_boost: float = param(3.0, ge=0, le=20, source=ASSUMED,
                                          doc="Report chance multiplier at full attachment.")
     join_rate: float = param(0.2, ge=0, le=1, unit="1/week", source=ASSUMED,
                              doc="Weekly chance a fully attached courier joins a community "
                                  "activity.")
+    activity_hours: float = param(2.0, ge=0, le=40, unit="hours", source=ASSUMED,
+                                  ref="FACTS: couriers join community service",
+                                  doc="Upkeep hours an active courier gives to the shared "
+                                      "spaces of the buildings along its route.")
 
 
 class Businesses(Section):
@@ -416,46 +534,64 @@ class Businesses(Section):
                                           "(nearby trust).")
     partnership_decay: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
                                      doc="Weekly decay of a partnership.")
+    willingness_mean: float = param(0.5, ge=0, le=1, source=ASSUMED,
+                                    doc="Mean of a business's willingness to partner (Beta, "
+                                        "0–1), which scales its partnership's growth.")
     share_threshold: float = param(0.5, ge=0, le=1, source=ASSUMED,
-                                   doc="Partnership above which a business shares resources.")
+                                   doc="Partnership at which a business is as likely to start "
+                                       "sharing as to stop.")
+    share_width: float = param(0.1, gt=0, le=1, source=ASSUMED,
+                               doc="Spread of the sharing decision around the threshold "
+                                   "(logistic scale).")
+    share_rate: float = param(0.1, ge=0, le=1, unit="1/week", source=ASSUMED,
+                              doc="Weekly chance a business reconsiders whether to share.")
     cars_per_household: float = param(0.3, ge=0, le=10, source=ASSUMED,
                                        ref="FACTS: 100+ cars on the roads (no household count)",
                                        doc="Cars per household that need street parking.")
     room_time_relief: float = param(0.3, ge=0, le=5, source=ASSUMED,
                                     ref="FACTS: a store room became a gym",
                                     doc="Time-cost relief for households near a shared room.")
-    room_quit_relief: float = param(0.5, ge=0, le=1, source=ASSUMED,
-                                    doc="Share of group quitting avoided near a shared room.")
+    room_places: float = param(40, ge=0, le=10000, unit="members", source=ASSUMED,
+                               ref="FACTS: a store room became a gym",
+                               doc="Places a lent room adds to the groups led from nearby.")
 
 
 class Commons(Section):
     """Shared spaces kept up by residents, optionally on a rotating duty roster (共管)."""
 
     enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: Dushi Taoyuan garden",
-                          doc="Each 里 has a shared space whose quality needs upkeep.")
+                          doc="Each building has a shared space whose quality needs upkeep.")
     quality_initial: float = param(0.3, ge=0, le=1, source=ASSUMED,
                                    ref="FACTS: an abandoned pond",
-                                   doc="Initial quality of a shared space (0–1).")
+                                   doc="Initial quality of a shared space (0–1), also what "
+                                       "residents first expect of it.")
     decay: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
                          ref="FACTS: 'three parts planting, seven parts managing'",
                          doc="Weekly loss of quality without upkeep.")
     gain: float = param(0.1, ge=0, le=1, unit="1/week", source=ASSUMED,
-                        doc="Weekly gain of quality at full upkeep.")
+                        doc="Weekly gain of quality as upkeep grows without bound.")
     upkeep_need: float = param(0.1, gt=0, le=100, unit="hours/household-week",
                                source=ASSUMED,
-                               doc="Upkeep hours per household of the 里 for full upkeep.")
+                               doc="Upkeep hours per household of the building that give "
+                                   "half the possible gain.")
     upkeep_share: float = param(0.1, ge=0, le=1, source=ASSUMED,
-                                doc="Share of ordinary contributed hours that go to upkeep.")
+                                doc="Share of ordinary contributed hours that go to upkeep "
+                                    "of one's building's space.")
     rotation: bool = param(False, source=EMPIRICAL, ref="FACTS: 轮值 rotation duty",
                            doc="A duty roster assigns upkeep turns in rotation.")
     duty_hours: float = param(3.0, ge=0, le=100, unit="hours", source=ASSUMED,
                               doc="Upkeep hours of one kept duty turn.")
     turns_per_week: float = param(0.03, ge=0, le=1, unit="per household-week", source=ASSUMED,
-                                  doc="Duty turns per household of the 里 per week.")
+                                  doc="Duty turns per household of the building per week.")
     beta_duty: float = param(2.0, ge=0, le=10, source=ASSUMED,
                              doc="Logit boost of being on duty (a turn is an assignment).")
     beta_quality: float = param(0.5, ge=0, le=10, source=ASSUMED,
-                                doc="Logit weight of the shared space's quality (centred).")
+                                doc="Logit weight of the shared space's quality relative to "
+                                    "what residents expect of it.")
+    expectation_adapt: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
+                                     ref="Van Ryzin 2004",
+                                     doc="Weekly move of the quality residents expect toward "
+                                         "the quality they see.")
 
 
 class Councils(Section):
@@ -470,12 +606,26 @@ class Councils(Section):
         doc="Level at which a council is held.")
     vote_ease: float = param(1.0, ge=-10, le=10, source=ASSUMED,
                              doc="Logit shift of voting over contributing (voting is easier).")
+    preference_noise: float = param(0.25, gt=0, le=10, source=ASSUMED,
+                                    doc="Scale of the Gumbel noise in a household's choice "
+                                        "among the options (its needs are 0–1).")
     legitimacy_trust: float = param(0.1, ge=0, le=1, source=ASSUMED,
-                                    doc="After a vote, trust moves this far toward 1 at full "
-                                        "turnout (in proportion to turnout).")
+                                    doc="After a vote, a voter on the winning side moves this "
+                                        "far toward full trust at full turnout (in proportion "
+                                        "to turnout).")
+    overruled_trust: float = param(0.1, ge=0, le=1, source=ASSUMED,
+                                   ref="Anderson et al. 2005: losers' consent",
+                                   doc="After a vote, a voter on the losing side loses this "
+                                       "share of its trust.")
     compliance: float = param(0.5, ge=0, le=1, source=ASSUMED,
                               doc="Cut in new environment problems at full turnout, until "
                                   "the next council.")
+    fund_hours: float = param(0.1, ge=0, le=100, unit="hours/household-week", source=ASSUMED,
+                              doc="Upkeep the shared fund pays for, per household of the "
+                                  "scope, when a council chooses its spaces.")
+    fund_places: float = param(50, ge=0, le=10000, unit="members", source=ASSUMED,
+                               doc="Places the shared fund pays for, per group led from the "
+                                   "scope, when a council chooses activities.")
 
 
 SECTIONS: dict[str, type[Section]] = {

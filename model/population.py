@@ -41,6 +41,8 @@ class Population:
     time_budget: np.ndarray  # hours/week the household could give
     interest: np.ndarray  # interest kind, 0..interests-1
     skilled: np.ndarray  # bool: could found and lead a group
+    interest_strength: np.ndarray  # how much the household cares for its interest, 0–1
+    willing: np.ndarray  # bool: would accept a head post
     # state
     trust: np.ndarray  # trust / efficacy, 0–1
     belief: np.ndarray  # belief about the share of visible others who contribute
@@ -49,10 +51,14 @@ class Population:
     group: np.ndarray  # interest group id, -1 for none
     head: np.ndarray  # HeadRank
     invited: np.ndarray  # bool: personally invited this week
+    burned_out: np.ndarray  # bool: quit a head post worn out; never serves again
+    habit: np.ndarray  # habit and role identity from taking part, 0–1
     # recognition
     streak: np.ndarray  # consecutive boards listing this household
-    glow: np.ndarray  # logit boost from a recent listing
+    thanked_times: np.ndarray  # boards that thanked this household (habituation)
+    glow: np.ndarray  # logit boost from a recent listing or thanks
     period_hours: np.ndarray  # hours since the last board
+    period_weeks: np.ndarray  # weeks taken part since the last board
     # history
     propensity: np.ndarray  # this week's chance of contributing
     contributed: np.ndarray  # bool: contributed this week
@@ -69,8 +75,10 @@ class Population:
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
-def init_population(params: Params, layout: Layout, rng: np.random.Generator) -> Population:
-    """Draw every household's traits and initial state."""
+def init_population(params: Params, layout: Layout, pool_others: np.ndarray,
+                    rng: np.random.Generator) -> Population:
+    """Draw every household's traits and initial state; ``pool_others`` is the number of
+    neighbours each household could know (its acquaintance pool, ODD §7.2)."""
     r, t = params.residents, params.ties
     n = layout.households
     mix = [r.share_conditional, r.share_free_rider, r.share_hump, r.share_unconditional]
@@ -82,10 +90,12 @@ def init_population(params: Params, layout: Layout, rng: np.random.Generator) ->
     interest = rng.integers(0, r.interests, size=n).astype(np.int16)
     skilled = rng.random(n) < r.share_skilled
     trust = np.clip(_beta_with_mean(rng, r.trust_initial, 6.0, n), 0, 1)
+    strength = _beta_with_mean(rng, params.groups.interest_mean, 2.0, n)
+    h = params.heads
+    willing = rng.random(n) < np.where(party, h.willing_party, h.willing_other)
 
-    others = layout.unit_size[layout.unit_of] - 1
     density = np.where(recent, t.density_recent, t.density_long_term)
-    known = rng.binomial(others, density)
+    known = rng.binomial(pool_others, density)
 
     f32 = np.float32
     return Population(
@@ -96,6 +106,8 @@ def init_population(params: Params, layout: Layout, rng: np.random.Generator) ->
         time_budget=time_budget.astype(f32),
         interest=interest,
         skilled=skilled,
+        interest_strength=strength.astype(f32),
+        willing=willing,
         trust=trust.astype(f32),
         belief=np.full(n, params.participation.belief_initial, dtype=f32),
         known=known.astype(np.int32),
@@ -103,9 +115,13 @@ def init_population(params: Params, layout: Layout, rng: np.random.Generator) ->
         group=np.full(n, -1, dtype=np.int32),
         head=np.zeros(n, dtype=np.int8),
         invited=np.zeros(n, dtype=bool),
+        burned_out=np.zeros(n, dtype=bool),
+        habit=np.zeros(n, dtype=f32),
         streak=np.zeros(n, dtype=np.int16),
+        thanked_times=np.zeros(n, dtype=np.int16),
         glow=np.zeros(n, dtype=f32),
         period_hours=np.zeros(n, dtype=f32),
+        period_weeks=np.zeros(n, dtype=np.int16),
         propensity=np.zeros(n, dtype=f32),
         contributed=np.zeros(n, dtype=bool),
         hours=np.zeros(n, dtype=f32),

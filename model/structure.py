@@ -1,7 +1,12 @@
-"""The nesting of households: unit (邻) → 里/building → grid (网格) → community, as id arrays.
+"""Where households live (ODD §7.1), as id arrays.
 
+Two layers over the same street. The **physical** layer: buildings, runs of consecutive
+households drawn independently of any grouping, which own the public goods and shared spaces
+their residents share. The **organisational** nesting: unit (邻) → 里 → grid (网格) →
+community, units being runs of consecutive households cut by the scenario's unit size.
 Households are numbered along the street, so a unit is a contiguous slice and the households
-closest in number are the ones upstairs, downstairs, left and right.
+closest in number are the ones upstairs, downstairs, left and right. Re-drawing the units
+never moves a building.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class Layout:
     li_of_unit: np.ndarray  # unit → 里
     grid_of_unit: np.ndarray  # unit → grid
     community_of_unit: np.ndarray  # unit → community
+    building_of: np.ndarray  # household → physical building (independent of the units)
 
     @property
     def households(self) -> int:
@@ -52,8 +58,13 @@ class Layout:
 
 
 def build_layout(structure: Structure, rng: np.random.Generator) -> Layout:
-    """Lay households out by a target unit size (fixed or range) or by an explicit ladder."""
+    """Lay out the buildings, then the units by a target unit size (fixed or range) or by an
+    explicit ladder. Buildings are drawn first, so the same seed gives the same buildings
+    whatever the unit size."""
     n = structure.households
+    b_lo, b_hi = structure.building_size
+    buildings = _draw_sizes(n, min(b_lo, n), min(b_hi, n), rng)
+    building_of = np.repeat(np.arange(len(buildings), dtype=np.int32), buildings)
     if structure.ladder is not None:
         per_unit, units_per_li, li_per_grid, grids_per_community = structure.ladder
         sizes = _split_fixed(n, per_unit)
@@ -71,10 +82,10 @@ def build_layout(structure: Structure, rng: np.random.Generator) -> Layout:
         grid_of_unit = _renumber((li_start // structure.grid_size)[li_of_unit])
         grid_start = _group_start(start, grid_of_unit)
         community_of_unit = _renumber((grid_start // structure.community_size)[grid_of_unit])
-    return _layout(sizes, li_of_unit, grid_of_unit, community_of_unit)
+    return _layout(sizes, li_of_unit, grid_of_unit, community_of_unit, building_of)
 
 
-def _layout(sizes, li_of_unit, grid_of_unit, community_of_unit) -> Layout:
+def _layout(sizes, li_of_unit, grid_of_unit, community_of_unit, building_of) -> Layout:
     sizes = np.asarray(sizes, dtype=np.int32)
     unit_of = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
     start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
@@ -91,6 +102,7 @@ def _layout(sizes, li_of_unit, grid_of_unit, community_of_unit) -> Layout:
         li_of_unit=li_of_unit,
         grid_of_unit=grid_of_unit,
         community_of_unit=community_of_unit,
+        building_of=building_of,
     )
 
 

@@ -103,9 +103,13 @@ def load(name_or_path: str | Path) -> Scenario:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """A TOML file as UTF-8 text (a byte-order mark, as some editors write, is accepted)."""
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        text = path.read_bytes().decode("utf-8-sig")
+        return tomllib.loads(text)
+    except UnicodeDecodeError as err:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {err.start + 1} cannot be read); "
+                            "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
     except OSError as err:

@@ -1,4 +1,4 @@
-"""The five size channels of model/channels.py, switched on and off."""
+"""The size channels of model/channels.py, switched on and off (ODD §7.2)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from model import channels
 from model.params import SizeChannels
 
 SIZES = np.array([5, 100])
-ALL_OFF = {"visibility": False, "recognition_chance": False, "acquaintance_cap": False,
-           "benefit_share": False, "head_span": False}
+ALL_OFF = {"visibility": False, "recognition_chance": False, "acquaintance_pool": False,
+           "head_span": False}
 
 
 def on(**kw) -> SizeChannels:
@@ -25,57 +25,51 @@ def same(values: np.ndarray) -> bool:
     return bool(np.allclose(values, values[0]))
 
 
-# --- visibility ---------------------------------------------------------------------------
+# --- who sees one's contribution, and whom one can know ------------------------------------
 
-def test_visibility_on():
-    ch = on(sight_range=20)
-    share = channels.visible_share(ch, np.array([2, 5, 21, 41, 101, 401]))
-    # units smaller than the sight range are fully seen; beyond it, sight_range / others
-    assert share.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.5, 0.2, 0.05])
+def test_visible_share_is_sight_range_over_the_pool():
+    share = channels.visible_share(on(sight_range=20), np.array([0, 1, 4, 20, 40, 100, 400]))
+    # pools smaller than the sight range are fully seen; beyond it, sight_range / others
+    assert share.tolist() == pytest.approx([1.0, 1.0, 1.0, 1.0, 0.5, 0.2, 0.05])
     assert share.dtype == np.float32
-    assert not same(channels.visible_share(ch, SIZES))
 
-
-def test_visibility_single_household_unit():
-    assert channels.visible_share(on(), np.array([1])).tolist() == [1.0]
-
-
-def test_visibility_off_ignores_size():
-    share = channels.visible_share(off(), SIZES)
-    assert share.tolist() == [1.0, 1.0]
-
-
-# --- acquaintance cap ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cap", [1, 15, 50])
-def test_acquaintance_on_is_min_of_others_and_cap(cap):
-    sizes = np.array([1, 2, 5, 16, 17, 100, 1000])
-    limit = channels.acquaintance_limit(on(dunbar_cap=cap), sizes)
-    assert limit.tolist() == np.minimum(sizes - 1, cap).tolist()
+def test_acquaintance_limit_is_min_of_pool_and_cap(cap):
+    others = np.array([0, 1, 4, 15, 16, 99, 999])
+    limit = channels.acquaintance_limit(on(dunbar_cap=cap), others)
+    assert limit.tolist() == np.minimum(others, cap).tolist()
 
 
-def test_acquaintance_off_is_uncapped():
-    # switched off there is no cap: one can know every unit neighbour, so the share of the
-    # unit one can know (limit / others) is 1 whatever the size
-    limit = channels.acquaintance_limit(off(dunbar_cap=15), SIZES)
-    assert limit.tolist() == [4, 99]
-    assert same(limit / (SIZES - 1))
-    # on, the share falls with size
-    capped = channels.acquaintance_limit(on(dunbar_cap=15), SIZES)
-    assert (capped / (SIZES - 1)).tolist() == pytest.approx([1.0, 15 / 99])
+def pools(ch: SizeChannels, *sizes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    unit_of = scopes(*sizes)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[unit_of]
+    ends = starts + np.asarray(sizes)[unit_of]
+    lo, hi = channels.acquaintance_pool(ch, starts, ends)
+    return lo, hi, unit_of
 
 
-# --- benefit share -------------------------------------------------------------------------
+def test_acquaintance_pool_on_is_the_unit():
+    lo, hi, unit_of = pools(on(), 5, 100, 1)
+    assert np.all(unit_of[lo] == unit_of) and np.all(unit_of[hi - 1] == unit_of)
+    assert (hi - lo).tolist() == [5] * 5 + [100] * 100 + [1]
 
-def test_benefit_share_on_is_one_over_size():
-    sizes = np.array([1, 5, 15, 100])
-    assert channels.benefit_share(on(), sizes).tolist() == pytest.approx(1 / sizes)
+
+@pytest.mark.parametrize("reference", [2, 15, 40])
+def test_acquaintance_pool_off_is_a_street_window_whatever_the_units(reference):
+    lo, hi, _ = pools(off(reference_size=reference), 5, 100, 1, 60)
+    idx = np.arange(len(lo))
+    assert np.all(hi - lo == reference)
+    assert np.all((lo <= idx) & (idx < hi))  # oneself included
+    assert lo.min() == 0 and hi.max() == 166
 
 
-@pytest.mark.parametrize("reference", [2, 15, 300])
-def test_benefit_share_off_uses_reference_size(reference):
-    share = channels.benefit_share(off(reference_size=reference), SIZES)
-    assert share.tolist() == pytest.approx([1 / reference] * 2)
+def test_street_window_is_centred_and_shifted_at_the_ends():
+    lo, hi = channels.street_window(5, 12)
+    assert lo.tolist() == [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 7, 7]
+    assert (hi - lo).tolist() == [5] * 12
+    lo, hi = channels.street_window(50, 3)  # wider than the street: the whole street
+    assert lo.tolist() == [0, 0, 0] and hi.tolist() == [3, 3, 3]
 
 
 # --- recognition chance (ranking scope) ------------------------------------------------------
@@ -155,40 +149,45 @@ def test_sight_window_off_ignores_units():
     assert lo.min() == 0 and hi.max() == 165
 
 
-# --- head span (posts per unit) ---------------------------------------------------------------
+# --- head span (the territory a neighbour head looks after) ----------------------------------
 
-def test_head_posts_on_one_per_unit():
-    posts = channels.head_posts(on(), np.array([1, 5, 100, 500]), np.random.default_rng(0))
-    assert posts.tolist() == [1, 1, 1, 1]
-    # so the share of households holding a post falls with unit size
-    assert (posts / np.array([1, 5, 100, 500])).tolist() == [1, 0.2, 0.01, 0.002]
+def test_head_territory_on_is_the_unit():
+    unit_of = scopes(1, 5, 100, 500)
+    assert np.array_equal(channels.head_territory(on(), unit_of), unit_of)
+    # one post per territory: the share of households holding a post falls with unit size
+    posts_per_household = 1 / np.bincount(unit_of)
+    assert posts_per_household.tolist() == [1, 0.2, 0.01, 0.002]
 
 
 @pytest.mark.parametrize("reference", [2, 15, 40])
-def test_head_posts_off_in_proportion_to_size(reference):
-    rng = np.random.default_rng(1)
-    sizes = np.array([5, 100])
-    draws = np.array([channels.head_posts(off(reference_size=reference), sizes, rng)
-                      for _ in range(4000)])
-    share = draws.mean(axis=0) / sizes  # posts per household, in expectation
-    assert share == pytest.approx([1 / reference] * 2, rel=0.05)
-    # stochastic rounding: each unit gets floor or ceil of size / reference
-    for col, size in enumerate(sizes):
-        assert set(np.unique(draws[:, col])) <= {size // reference, size // reference + 1}
+def test_head_territory_off_is_street_segments(reference):
+    unit_of = scopes(5, 100, 1, 60)
+    territory = channels.head_territory(off(reference_size=reference), unit_of)
+    sizes = np.bincount(territory)
+    assert np.all(sizes[:-1] == reference) and 0 < sizes[-1] <= reference
+    assert np.all(np.diff(territory) >= 0)  # consecutive households
 
 
 # --- every channel: off means no dependence on size -------------------------------------------
 
+def _territory_sizes(ch: SizeChannels) -> np.ndarray:
+    """Households per territory of the first and the last unit."""
+    unit_of = scopes(*(SIZES * 3))
+    territory = channels.head_territory(ch, unit_of)
+    sizes = np.bincount(territory)[territory]
+    return np.array([sizes[0], sizes[-1]])
+
+
 def _size_dependent_values(ch: SizeChannels) -> dict[str, np.ndarray]:
-    others = np.maximum(SIZES - 1, 1)
     lo, hi, unit_of = windows(ch, *SIZES)
+    pool_lo, pool_hi, _ = pools(ch, *SIZES)
+    first, last = unit_of == 0, unit_of == 1
     return {
-        "sight_window": np.array([(hi - lo)[unit_of == 0][0], (hi - lo)[unit_of == 1][0]]),
-        "visibility": channels.visible_share(ch, SIZES),
-        "acquaintance_cap": channels.acquaintance_limit(ch, SIZES) / others,
-        "benefit_share": channels.benefit_share(ch, SIZES),
+        "visibility": np.array([(hi - lo)[first][0], (hi - lo)[last][0]]),
+        "acquaintance_pool": np.array([(pool_hi - pool_lo)[first][0],
+                                       (pool_hi - pool_lo)[last][0]]),
         "recognition_chance": listing_chance(ch, scopes(*SIZES), 5)[[0, -1]],
-        "head_span": channels.head_posts(ch, SIZES * 60, np.random.default_rng(0)) / (SIZES * 60),
+        "head_span": _territory_sizes(ch),
     }
 
 
@@ -199,7 +198,7 @@ def test_each_switch_removes_only_its_own_size_effect(name):
     for channel, values in values_on.items():
         assert not same(values), f"{channel} should depend on size when on"
     for channel, values in values_one_off.items():
-        if channel == name or (name == "visibility" and channel == "sight_window"):
+        if channel == name:
             assert same(values), f"{channel} still depends on size when off"
         else:
             assert np.allclose(values, values_on[channel]), f"{name} switched {channel}"

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import scenarios
-from experiments import output
 from experiments.cli import app
+from experiments.running import output
 from model.core import LinliModel
 
 runner = CliRunner()
@@ -36,7 +36,8 @@ def run_dir(tmp_path_factory) -> Path:
 
 def test_run_writes_all_outputs(run_dir):
     names = sorted(p.name for p in run_dir.iterdir())
-    assert names == ["manifest.json", "metrics.csv", "metrics.parquet", "units.csv"]
+    assert names == [".linli-output.json",  # whose output this is (the output guard's mark)
+                     "manifest.json", "metrics.csv", "metrics.parquet", "units.csv"]
 
 
 def test_run_metrics(run_dir):
@@ -122,7 +123,7 @@ def test_scenarios_lists_every_builtin():
 
 
 def test_scenarios_show_prints_resolved_params():
-    result = invoke("scenarios", "show", "small-units")
+    result = invoke("scenarios", "show", "small-units", "--json")
     assert result.exit_code == 0, result.output
     first, _, rest = result.output.partition("\n")
     assert "small-units" in first and "baseline" in first
@@ -133,7 +134,7 @@ def test_scenarios_show_prints_resolved_params():
 
 
 def test_scenarios_show_baseline():
-    result = invoke("scenarios", "show", "baseline")
+    result = invoke("scenarios", "show", "baseline", "--json")
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output.partition("\n")[2])
     assert shown["structure"]["unit_size"] == [100, 500]

@@ -13,8 +13,8 @@ from scipy import stats
 from typer.testing import CliRunner
 
 import scenarios
-from experiments import compare as compare_lib
 from experiments.cli import app
+from experiments.reporting import compare as compare_lib
 
 runner = CliRunner()
 NAMES = ("baseline", "small-units", "red-list")
@@ -32,7 +32,7 @@ def invoke(*args: object):
 
 def compare_dir(root: Path, workers: int) -> Path:
     out = root / f"w{workers}"
-    result = invoke("compare", *NAMES, "--seeds", SEEDS, "--weeks", WEEKS,
+    result = invoke("compare", *NAMES, "--no-posterior", "--seeds", SEEDS, "--weeks", WEEKS,
                     "--workers", workers, "--lang", "en", "--out", out)
     assert result.exit_code == 0, result.output
     return out
@@ -51,7 +51,7 @@ def test_compare_writes_all_files(one_worker):
             "participation.png"} <= names
     assert not [n for n in names if n.endswith(".tmp")]
     manifest = json.loads((one_worker / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted(manifest["files"]) == sorted(names)
+    assert sorted(manifest["files"]) == sorted(names - {".linli-output.json"})
 
 
 def test_manifest(one_worker):
@@ -72,25 +72,24 @@ def test_manifest(one_worker):
 def test_runs_parquet_holds_every_run(one_worker):
     runs = pd.read_parquet(one_worker / "runs.parquet")
     assert len(runs) == len(NAMES) * SEEDS * WEEKS
-    assert list(runs.columns[:3]) == ["scenario", "seed", "week"]
+    assert list(runs.columns[:3]) == ["scenario", "seed", "week"]  # no posterior: no draw
     counts = runs.groupby(["scenario", "seed"]).size()
     assert (counts == WEEKS).all() and len(counts) == len(NAMES) * SEEDS
 
 
 def test_cli_prints_summary_and_progress(tmp_path):
-    result = invoke("compare", "baseline", "small-units", "--seeds", 2, "--weeks", 3,
-                    "--lang", "en", "--out", tmp_path / "o")
+    result = invoke("compare", "baseline", "small-units", "--no-posterior", "--seeds", 2,
+                    "--weeks", 3, "--lang", "en", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
     text = flat(result.output)
     assert "4/4" in text  # runs done / total
-    assert "•“Smallneighbourunits(10–20households)”" in text  # the plain-language summary
-    assert "weeklyparticipation" in text
+    assert "Smallneighbourunits(10–20households)•Weeklyparticipation:" in text
     assert "writtento" in text
 
 
 def test_default_out_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke("compare", "baseline", "red-list", "--seeds", 2, "--weeks", 2)
+    result = invoke("compare", "baseline", "red-list", "--seeds", 2, "--draws", 2, "--weeks", 2)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "results" / "compare-baseline-red-list" / "report.html").is_file()
 
@@ -134,7 +133,7 @@ def test_summary_equals_recomputation_from_runs(one_worker):
             np.testing.assert_allclose(getattr(row, key), value, rtol=1e-9, atol=1e-12,
                                        equal_nan=True, err_msg=f"{row.output} {key}")
             checked += 1
-    assert checked > 100
+    assert checked > 60
 
 
 def test_same_summary_on_one_and_two_workers(one_worker, tmp_path):

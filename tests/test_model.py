@@ -32,9 +32,19 @@ def _collect_keys() -> list[str]:
 
 COLUMNS = _collect_keys()
 RATES = [c for c in COLUMNS if c.startswith("participation_rate")] + [
-    "ever_participated", "core_volunteers", "neighbour_head_coverage", "invited",
+    "ever_participated", "core_volunteers", "neighbour_head_coverage", "head_vacancy",
+    "head_candidates", "invited", "reach_13w", "retention_52w", "hours_top10_share", "habit",
     "tie_density", "trust", "belief", "participation_gini"]
-COUNTS = ["groups", "group_members", "board_listed", "board_thanked"]
+COUNTS = ["groups", "group_members", "largest_group", "group_cap_weeks", "board_listed",
+          "board_thanked"]
+# columns that are NaN exactly when their mechanism is not part of the run
+MECHANISM_COLUMNS = {
+    "heads": ["neighbour_head_coverage", "head_vacancy", "head_candidates", "invited"],
+    "groups": ["groups", "group_members", "largest_group", "group_cap_weeks"],
+    "recognition": ["board_listed", "board_thanked"],
+}
+# columns undefined in the first weeks (a 13-week window; a year and a window)
+WARMING_UP = {"reach_13w": 12, "occasions_13w": 12, "retention_52w": 64}
 
 
 def scenario_model(name: str, seed: int = 1, agents: bool = True) -> LinliModel:
@@ -58,17 +68,27 @@ def test_every_scenario_runs(name):
     assert list(frame.columns) == COLUMNS
     assert frame["week"].tolist() == list(range(1, 11))
     assert model.week == 10
+    off = {col for mechanism, cols in MECHANISM_COLUMNS.items()
+           if not getattr(model.params, mechanism).enabled for col in cols}
+    for col in off:
+        assert frame[col].isna().all(), f"{col}: {name} has no such mechanism, expected NaN"
     for col in RATES:
-        values = frame[col]
+        values = frame[col].iloc[WARMING_UP.get(col, 0):]
+        if col in off:
+            continue
         if col == "participation_rate_members":  # undefined while nobody is a member
             assert values[frame["group_members"] == 0].isna().all()
             values = values[frame["group_members"] > 0]
         assert values.notna().all(), col
         assert values.between(0, 1).all(), (col, values.tolist())
-    for col in COUNTS:
+    assert frame["reach_13w"].iloc[:12].isna().all()
+    for col in set(COUNTS) - off:
         assert (frame[col] >= 0).all() and (frame[col] == frame[col].round()).all(), col
-    assert (frame["group_members"] <= 600).all()
-    assert (frame["board_listed"] <= frame["board_thanked"]).all()
+    if "group_members" not in off:
+        assert (frame["group_members"] <= 600).all()
+        assert (frame["group_cap_weeks"] == 0).all()  # the safety cap never binds
+    if "board_listed" not in off:
+        assert (frame["board_listed"] <= frame["board_thanked"]).all()
     assert (frame.fillna(0) >= 0).all().all()  # every output is a share, count or amount
     # the ever-participated share never falls
     assert (np.diff(frame["ever_participated"]) >= 0).all()
@@ -78,7 +98,8 @@ def test_every_scenario_runs(name):
     assert last["participation_rate"] == pytest.approx(pop.contributed.mean())
     assert last["ever_participated"] == pytest.approx((pop.weeks_active > 0).mean())
     assert last["participation_gini"] == pytest.approx(metrics.gini(pop.weeks_active))
-    assert last["group_members"] == (pop.group >= 0).sum()
+    if "group_members" not in off:
+        assert last["group_members"] == (pop.group >= 0).sum()
     # state invariants
     assert np.all(pop.known >= 0) and np.all(pop.known <= model.sizes.acquaintance_limit)
     assert np.all((pop.trust >= 0) & (pop.trust <= 1))
@@ -239,20 +260,40 @@ def test_unit_summary(make_model, overrides):
 
 
 def test_channels_off_make_sizes_uniform(make_model):
-    off = {k: False for k in ("visibility", "recognition_chance", "acquaintance_cap",
-                              "benefit_share", "head_span")}
+    off = {k: False for k in ("visibility", "recognition_chance", "acquaintance_pool",
+                              "head_span")}
     model = make_model({"size_channels": off, "structure": {"unit_size": [3, 60]}})
-    s = model.sizes
+    s, ch = model.sizes, model.params.size_channels
     assert len(np.unique(s.size)) > 10
-    assert np.all(s.visible_share == 1)
-    assert len(np.unique(s.benefit_share)) == 1
-    assert np.array_equal(s.acquaintance_limit, s.size - 1)
-    sight = model.params.size_channels.sight_range
-    assert np.all(s.sight_hi - s.sight_lo - 1 == sight)
+    assert np.all(s.others == ch.reference_size - 1)
+    assert len(np.unique(s.visible_share)) == 1
+    assert np.all(s.acquaintance_limit == min(ch.reference_size - 1, ch.dunbar_cap))
+    assert np.all(s.sight_hi - s.sight_lo - 1 == ch.sight_range)
     on = make_model({"structure": {"unit_size": [3, 60]}}).sizes
-    assert len(np.unique(on.benefit_share)) > 10
-    assert on.acquaintance_limit.max() == 15
-    assert np.array_equal(on.sight_hi - on.sight_lo, np.minimum(on.size, sight + 1))
+    assert np.array_equal(on.others, on.size - 1)
+    assert len(np.unique(on.visible_share)) > 10
+    assert on.acquaintance_limit.max() == ch.dunbar_cap
+    assert np.array_equal(on.sight_hi - on.sight_lo, np.minimum(on.size, ch.sight_range + 1))
+
+
+def test_the_public_good_belongs_to_buildings_not_units():
+    """Re-drawing unit boundaries over the same buildings changes neither the buildings nor
+    the benefit term of any household (ODD §7.1, §7.3)."""
+    from model.mechanisms import participation
+
+    models = [LinliModel({"structure": {"households": 900, "unit_size": size}}, rng=4,
+                         agents=False) for size in (1, 5, [10, 20], 100, 400)]
+    first = models[0]
+    benefit = [m.params.participation.beta_benefit * m.params.participation.benefit_multiplier
+               * m.sizes.building_share for m in models]
+    for model, term in zip(models[1:], benefit[1:], strict=True):
+        assert not np.array_equal(model.layout.unit_of, first.layout.unit_of)
+        assert np.array_equal(model.layout.building_of, first.layout.building_of)
+        assert np.array_equal(term, benefit[0])
+    # and the term is what the decision rule uses: the fixed part differs by nothing else
+    # than the (unit-independent) traits, which are the same for the same seed
+    rules = [participation.Rule.build(m.params, m.pop, m.sizes) for m in models]
+    assert all(np.array_equal(r.fixed, rules[0].fixed) for r in rules[1:])
 
 
 # --- mechanisms switched off leave their state untouched --------------------------------------
@@ -260,8 +301,8 @@ def test_channels_off_make_sizes_uniform(make_model):
 def test_recognition_off(make_model):
     model = make_model({"recognition": {"enabled": False}})
     model.run_for(10)
-    assert (model.frame["board_listed"] == 0).all()
-    assert (model.frame["board_thanked"] == 0).all()
+    assert model.frame["board_listed"].isna().all()
+    assert model.frame["board_thanked"].isna().all()
     assert not model.pop.glow.any()
     assert not model.pop.streak.any()
     assert not model.board.listed.any()
@@ -285,8 +326,8 @@ def test_recognition_on_posts_boards(make_model):
 def test_groups_off(make_model):
     model = make_model({"groups": {"enabled": False}})
     model.run_for(10)
-    assert (model.frame["groups"] == 0).all()
-    assert (model.frame["group_members"] == 0).all()
+    assert model.frame["groups"].isna().all()
+    assert model.frame["group_members"].isna().all()
     assert len(model.groups) == 0
     assert np.all(model.pop.group == -1)
     assert not model.pop.bridges.any()
@@ -312,8 +353,8 @@ def test_groups_on_are_seeded(make_model):
 def test_heads_off(make_model):
     model = make_model({"heads": {"enabled": False}})
     model.run_for(10)
-    assert (model.frame["neighbour_head_coverage"] == 0).all()
-    assert (model.frame["invited"] == 0).all()
+    assert model.frame["neighbour_head_coverage"].isna().all()
+    assert model.frame["invited"].isna().all()
     assert not model.pop.head.any()
     assert not model.pop.invited.any()
 
@@ -322,15 +363,25 @@ def test_heads_on_fill_the_chain(make_model):
     model = make_model({"heads": {"enabled": True}, "structure": {"ladder": [5, 5, 4, 5]}})
     model.run_for(1)
     pop, lay = model.pop, model.layout
-    assert model.frame["neighbour_head_coverage"].iloc[0] == 1.0
-    # one head per unit; one building head (or higher) per 里; one grid head per grid
-    assert np.all(np.bincount(lay.unit_of, weights=pop.head > 0) == 1)
-    assert np.all(np.bincount(lay.li_of, weights=pop.head >= HeadRank.BUILDING) == 1)
-    assert np.all(np.bincount(lay.grid_of, weights=pop.head == HeadRank.GRID) == 1)
-    # party members first: a unit with a party household has a party head
-    party_in_unit = np.bincount(lay.unit_of, weights=pop.party) > 0
+    # a unit's post is filled exactly when the unit has a willing household (week 1: the
+    # candidates are the willing); one building head (or higher) per 里 with a neighbour
+    # head; one grid head per grid with one
+    has_candidate = np.bincount(lay.unit_of, weights=pop.willing, minlength=lay.units) > 0
+    heads_per_unit = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=lay.units)
+    assert np.array_equal(heads_per_unit, has_candidate.astype(float))
+    assert 0 < has_candidate.mean() < 1  # some posts stay vacant: the pool is finite
+    assert model.frame["neighbour_head_coverage"].iloc[0] == pytest.approx(
+        has_candidate[lay.unit_of].mean())
+    assert np.all(pop.willing[pop.head > 0])
+    li_with_head = np.bincount(lay.li_of, weights=pop.head > 0) > 0
+    assert np.array_equal(np.bincount(lay.li_of, weights=pop.head >= HeadRank.BUILDING),
+                          li_with_head.astype(float))
+    grid_with_head = np.bincount(lay.grid_of, weights=pop.head > 0) > 0
+    assert np.array_equal(np.bincount(lay.grid_of, weights=pop.head == HeadRank.GRID),
+                          grid_with_head.astype(float))
+    # party members first: a unit with a willing party household has a party head
+    willing_party = np.bincount(lay.unit_of, weights=pop.party & pop.willing) > 0
     head_is_party = np.bincount(lay.unit_of, weights=(pop.head > 0) & pop.party) > 0
-    assert np.array_equal(party_in_unit, head_is_party)
+    assert np.array_equal(willing_party, head_is_party)
     model.run_for(9)
-    assert (model.frame["neighbour_head_coverage"] == 1.0).all()
     assert (model.frame["invited"] > 0).all()

@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy import stats
 
-from experiments import compare as compare_lib
-from experiments import i18n, plots, report
+from experiments.reporting import compare as compare_lib
+from experiments.reporting import i18n, plots, report
 from model.core import LinliModel
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,33 +52,33 @@ EXAMPLE = {"output": "participation_rate", "week": 52, "seeds": 30, "mean": 0.22
 
 
 def test_sentence_in_english_and_chinese():
-    assert report.sentence(EXAMPLE, 0.149, "Small neighbour units", "Baseline", "en") == (
-        "“Small neighbour units” raises weekly participation from 14.9% to 22.7% by week 52 "
-        "(difference +7.8 points, 95% interval +7.2 to +8.4; 30 seeds).")
-    assert report.sentence(EXAMPLE, 0.149, "小邻里", "基线", "zh") == (
-        "“小邻里”使第52周的每周参与率从14.9%提高到22.7%（差值+7.8个百分点，"
-        "95%区间+7.2至+8.4；30个随机种子）。")
+    """Under its scenario's heading a sentence names the output, not the scenario again."""
+    assert report.sentence(EXAMPLE, 0.149, "en") == (
+        "Weekly participation: up from 14.9% to 22.7% by week 52 (+7.8 points; 95% interval "
+        "+7.2 to +8.4).")
+    assert report.sentence(EXAMPLE, 0.149, "zh") == (
+        "每周参与率：第52周从14.9%提高到22.7%（差值+7.8个百分点，95%区间+7.2至+8.4）。")
 
 
 def test_sentence_for_a_decrease_uses_a_true_minus():
     row = {**EXAMPLE, "output": "mean_weeks_to_fix", "mean": 4.1, "diff": -1.1,
            "diff_low": -1.6, "diff_high": -0.6}
-    text = report.sentence(row, 5.2, "Couriers", "Baseline", "en")
-    assert text.startswith("“Couriers” lowers mean weeks to fix a problem from 5.2 weeks to "
-                           "4.1 weeks by week 52 (difference −1.1 weeks, 95% interval −1.6 "
-                           "to −0.6;")
-    assert "降低到4.1周" in report.sentence(row, 5.2, "快递", "基线", "zh")
+    text = report.sentence(row, 5.2, "en")
+    assert text == ("Mean weeks to fix a problem: down from 5.2 weeks to 4.1 weeks by week 52 "
+                    "(−1.1 weeks; 95% interval −1.6 to −0.6).")
+    assert "降低到4.1周" in report.sentence(row, 5.2, "zh")
 
 
 def test_sentence_when_the_interval_includes_zero():
     row = {**EXAMPLE, "mean": 0.151, "diff": 0.002, "diff_low": -0.003, "diff_high": 0.007,
            "distinguishable": False, "seeds_needed": 240, "seeds": 10}
-    en = report.sentence(row, 0.149, "Boards", "Baseline", "en")
-    assert "“Boards” and “Baseline” cannot be told apart on weekly participation" in en
-    assert "includes zero" in en and en.endswith("About 240 seeds would be needed to tell "
-                                                 "them apart.")
-    zh = report.sentence(row, 0.149, "红榜", "基线", "zh")
-    assert "“红榜”与“基线”在第52周的每周参与率上无法区分" in zh
+    en = report.sentence(row, 0.149, "en")
+    assert en.startswith("Weekly participation: 15.1% against 14.9% at week 52, too close to "
+                         "tell apart (the 95% interval of the difference, −0.3 to +0.7, "
+                         "includes zero).")
+    assert en.endswith("About 240 seeds would be needed to tell them apart.")
+    zh = report.sentence(row, 0.149, "zh")
+    assert "差别太小，无法区分" in zh and "包含零" in zh
     assert zh.endswith("约需240个随机种子才能区分。")
 
 
@@ -87,39 +87,65 @@ def test_sentence_never_claims_fewer_seeds_than_were_run():
     ask for fewer seeds than were run; the report then says 'more than'."""
     row = {**EXAMPLE, "diff": 0.01, "diff_low": -0.001, "diff_high": 0.021,
            "distinguishable": False, "seeds_needed": 9, "seeds": 10}
-    assert "A few more than 10 seeds" in report.sentence(row, 0.149, "B", "A", "en")
+    assert "A few more than 10 seeds" in report.sentence(row, 0.149, "en")
     row["seeds_needed"] = float("nan")
-    assert "exactly zero" in report.sentence(row, 0.149, "B", "A", "en")
+    assert "exactly zero" in report.sentence(row, 0.149, "en")
 
 
 def test_sentence_for_identical_runs_and_missing_numbers():
     row = {**EXAMPLE, "mean": 0.149, "diff": 0.0, "diff_low": 0.0, "diff_high": 0.0,
            "distinguishable": False}
-    assert "exactly as in the reference, 14.9%" in report.sentence(row, 0.149, "B", "A", "en")
-    assert report.sentence({**EXAMPLE, "mean": float("nan")}, 0.1, "B", "A", "en") is None
+    assert "exactly as in the reference at week 52, 14.9%" in report.sentence(row, 0.149, "en")
+    assert report.sentence({**EXAMPLE, "mean": float("nan")}, 0.1, "en") is None
 
 
 def test_sentence_for_a_negligible_difference():
     """Float noise in a zero difference makes seeds_needed astronomically large."""
     row = {**EXAMPLE, "diff": 1e-18, "diff_low": -0.006, "diff_high": 0.006,
            "distinguishable": False, "seeds_needed": 1.6e31, "seeds": 4}
-    en = report.sentence(row, 0.227, "B", "A", "en")
+    en = report.sentence(row, 0.227, "en")
     assert en.endswith("The difference is negligible: more than 10,000 seeds would be needed "
                        "to tell them apart.")
-    assert "(difference 0.0 points," in en
-    zh = report.sentence(row, 0.227, "B", "A", "zh")
+    assert "interval of the difference, −0.6 to +0.6," in en
+    zh = report.sentence(row, 0.227, "zh")
     assert zh.endswith("需要超过10,000个随机种子才能区分。")
 
 
 def test_no_sentence_when_nothing_happens_in_either():
     row = {**EXAMPLE, "output": "group_members", "mean": 0.0, "diff": 0.0, "diff_low": 0.0,
            "diff_high": 0.0, "distinguishable": False}
-    assert report.sentence(row, 0.0, "B", "A", "en") is None
+    assert report.sentence(row, 0.0, "en") is None
+
+
+def test_switched_off_mechanisms_are_not_part_of_the_scenario_not_zero():
+    row = {**EXAMPLE, "output": "problems_fixed", "mean": 17.3, "part": True}
+    en = report.sentence(row, float("nan"), "en", ref_part=False)
+    assert en == "Problems fixed per week: 17.3 by week 52; not part of the reference scenario."
+    off = {**row, "part": False, "mean": float("nan")}
+    assert report.sentence(off, 17.3, "en") == ("Problems fixed per week: not part of this "
+                                                "scenario (17.3 in the reference at week 52).")
+    assert "本情景不包含此项" in report.sentence(off, 17.3, "zh")
+    assert report.sentence(off, float("nan"), "en", ref_part=False) is None
+    assert "0.0" not in en
+
+
+def test_one_number_format_per_quantity():
+    """The decimals of an output are the same in every sentence and table of a report."""
+    summary = pd.DataFrame([
+        {"output": "participation_rate", "mean": 0.2, "low": 0.1995, "high": 0.2005,
+         "diff": 0.01, "diff_low": 0.0095, "diff_high": 0.0105},
+        {"output": "participation_rate", "mean": 0.3, "low": 0.2, "high": 0.4,
+         "diff": 0.1, "diff_low": 0.05, "diff_high": 0.15}])
+    digits = report.digits_by_output(summary)
+    assert digits == {"participation_rate": 2}  # what the narrowest interval needs
+    assert report.places("participation_rate", 0.3, 0.2, 0.4) == 1  # alone: one decimal
+    rows = [{**EXAMPLE, **r, "distinguishable": True} for r in summary.to_dict("records")]
+    texts = [report.sentence(r, 0.2, "en", digits["participation_rate"]) for r in rows]
+    assert "20.00%" in texts[0] and "30.00%" in texts[1]
 
 
 def test_quotes_inside_a_title_become_single_quotes():
-    text = report.sentence(EXAMPLE, 0.149, "快递小哥当“眼睛”", "基线", "zh")
-    assert text.startswith("“快递小哥当‘眼睛’”使第52周")
+    assert report.quotable("快递小哥当“眼睛”") == "快递小哥当‘眼睛’"
 
 
 def test_summary_sentences_come_from_the_summary(written, comparison):
@@ -153,13 +179,14 @@ def test_summary_comes_first(written):
     page = written["en"][0].html
     assert page.index('id="summary"') < min(page.index("<img"), page.index("<table"))
     assert "Weekly participation" in page
-    assert "“Small neighbour units (10–20 households)” raises weekly participation" in page
+    assert ("<h3>Small neighbour units (10–20 households)</h3><ul>\n<li>Weekly participation: "
+            "up from") in page  # the scenario named once, in its heading
 
 
 def test_zh_report_is_in_chinese(written):
     page = written["zh"][0].html
     assert '<html lang="zh-CN">' in page
-    assert "结论摘要" in page and "“小邻里（10–20户）”使第12周的每周参与率" in page
+    assert "结论摘要" in page and "<h3>小邻里（10–20户）</h3><ul>\n<li>每周参与率：第12周从" in page
 
 
 def test_skipped_plots_are_named(written):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from experiments.stats import Interval, diff_ci, equivalent, mean_ci
+from experiments.running.stats import Interval, diff_ci, equivalent, mean_ci
 
 DATA = [1.0, 4.0, 5.0, 5.0, 7.0, 8.0]
 

@@ -13,10 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from experiments import spec as spec_lib
 from experiments.cli import app
-from experiments.store import Store, StoreError
-from experiments.sweep import run_sweep
+from experiments.sweeping import query as query_lib
+from experiments.sweeping import spec as spec_lib
+from experiments.sweeping.store import Store, StoreError
+from experiments.sweeping.sweep import run_sweep
 
 runner = CliRunner()
 
@@ -147,18 +148,19 @@ def test_directory_with_other_files_is_not_taken(tmp_path, spec):
 
 
 def test_query_views(swept):
-    con = swept.connect()
-    assert con.execute("select count(*) from runs").fetchone()[0] == 6
-    mean = con.execute("select avg(participation_rate) from metrics where week = 3").fetchone()
-    mean = mean[0]
+    def one(sql: str):
+        return query_lib.run(swept, sql).iloc[0, 0]
+
+    assert one("select count(*) from runs") == 6
+    mean = one("select avg(participation_rate) from metrics where week = 3")
     expected = swept.metrics().query("week == 3")["participation_rate"].mean()
     assert mean == pytest.approx(expected)
-    joined = con.execute('select r."participation.intercept" as b, avg(m.participation_rate) as p '
-                     "from runs r join metrics m using (point, replicate) where m.week = 3 "
-                     "group by b order by b").df()
+    joined = query_lib.run(swept, 'select r."participation.intercept" as b, '
+                           "avg(m.participation_rate) as p from runs r join metrics m "
+                           "using (point, replicate) where m.week = 3 group by b order by b")
     assert joined["b"].tolist() == [-1.0, 0.0]
     assert joined["p"].iloc[0] < joined["p"].iloc[1]  # a higher intercept, more participation
-    assert con.execute("select count(*) from design").fetchone()[0] == 2
+    assert one("select count(*) from design") == 2
 
 
 def test_query_cli_prints_and_writes(swept, tmp_path):

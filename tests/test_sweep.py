@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from experiments import design as design_lib
-from experiments import spec as spec_lib
-from experiments import sweep as sweep_lib
 from experiments.cli import app
-from experiments.store import Store, StoreError
-from experiments.sweep import run_sweep
+from experiments.sweeping import design as design_lib
+from experiments.sweeping import spec as spec_lib
+from experiments.sweeping import sweep as sweep_lib
+from experiments.sweeping.store import Store, StoreError
+from experiments.sweeping.sweep import run_sweep
 from model.params import Params
 
 runner = CliRunner()
@@ -294,7 +294,10 @@ def test_cli_sweep_reports_failures(tmp_path):
     result = invoke("sweep", path, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     text = flat(result.output)
-    assert "8runs:4ranok,4failed" in text and "--retry-failed" in text
+    assert "8runsinthedesign:4ok,4failed,0lost" in text and "--retry-failed" in text
+    again = invoke("sweep", path, "--out", tmp_path / "out")  # a rerun leaves them failed
+    assert "4ok,4failed,0lost.Thissweepran0" in flat(again.output), again.output
+    assert "4runsfailed" in flat(again.output)
 
 
 def test_another_spec_into_the_same_directory_is_an_error(tmp_path):
@@ -369,7 +372,7 @@ def crash_above_half(params: dict[str, float], seed: int, weeks: int) -> dict[st
     return {"y": params["x"]}
 
 
-def test_a_dead_worker_is_recorded_and_the_sweep_goes_on(tmp_path):
+def test_a_dead_worker_is_recorded_as_lost_and_the_next_sweep_runs_it_again(tmp_path):
     text = f"""
 model = "{__name__}:crash_above_half"
 weeks = 1
@@ -379,15 +382,19 @@ method = "factorial"
 [parameters]
 x = [0.1, 0.2, 0.3, 0.4, 0.6, 0.7]
 """
-    result = run_sweep(spec_lib.load(write_spec(tmp_path, text)), tmp_path / "out", workers=2,
-                       batch_size=1)
-    assert result.total == 6 and result.ok + result.failed == 6
+    spec = spec_lib.load(write_spec(tmp_path, text))
+    result = run_sweep(spec, tmp_path / "out", workers=2, batch_size=1)
+    assert result.total == 6 and result.ok + result.lost == 6 and result.failed == 0
     runs = Store(tmp_path / "out").runs()
     assert len(runs) == 6 and not runs.duplicated(["point", "replicate"]).any()
     crashed = runs[runs["x"] > 0.5]
-    assert (crashed["status"] == "failed").all()
+    assert (crashed["status"] == "lost").all()
     assert crashed["error"].str.contains("a worker process died").all()
     assert result.ok >= 1  # a fresh pool took over after the first death
+    # lost runs are not model failures: a plain rerun (no --retry-failed) runs them again
+    again = run_sweep(spec, tmp_path / "out", workers=2, batch_size=1)
+    assert again.ran == result.lost and again.skipped == result.ok
+    assert Store(tmp_path / "out").runs(all_attempts=True)["attempt"].max() == 2
 
 
 @pytest.mark.slow

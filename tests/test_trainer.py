@@ -32,7 +32,7 @@ def small(preset: str = "wuchang-2023", households: int = 600, **changes) -> Set
 # --- labels ---------------------------------------------------------------------------------
 
 def test_every_label_has_both_languages_and_the_same_fields():
-    from experiments.i18n import placeholders
+    from experiments.reporting.i18n import placeholders
 
     for key, texts in TEXT.items():
         assert set(texts) == {"zh", "en"}, key

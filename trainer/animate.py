@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import scenarios
-from experiments.plots import style, warn_if_no_cjk_font
+from experiments.reporting.plots import style, warn_if_no_cjk_font
 from model.params import ParameterError, Params
 
 from . import charts, map_mpl

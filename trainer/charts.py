@@ -4,7 +4,7 @@ Every frame of an animation uses the same ``Frame``: the week axis runs over the
 animation and the value axis up to the highest value it will reach, so nothing jumps from
 one frame to the next; the legend sits below the axes; the current week is a dot on each line,
 so the first frame (one week) already shows data. In A/B, A is solid and B dashed. Fonts
-and styling come from ``experiments.plots.style`` (the comparison reports').
+and styling come from ``experiments.reporting.plots.style`` (the comparison reports').
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Every word the trainer app and its animations show, in Chinese (default) and English.
 
 ``tr(key, lang, **fields)`` fills a template; ``series(column, lang)`` names a weekly output
-as the comparison reports do (``experiments.i18n``), so the app and the reports agree.
+as the comparison reports do (``experiments.reporting.i18n``), so the app and the reports agree.
 """
 
 from __future__ import annotations
 
-from experiments import i18n
+from experiments.reporting import i18n
 
 LANGS = i18n.LANGS
 DEFAULT_LANG = i18n.DEFAULT_LANG

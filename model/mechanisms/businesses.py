@@ -1,5 +1,6 @@
-"""Businesses and co-building, 共建 (ODD §7.9): partnerships grow with joint activity and
-residents' patronage; a business in partnership shares parking and rooms."""
+"""Businesses and co-building, 共建 (ODD §7.9): partnerships grow with joint activity, residents'
+patronage and the business's own willingness; a business reconsiders now and then whether to
+share its parking and room, more likely to share the stronger the partnership."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class BusinessState:
     """Per-business arrays; a business is near the units of a block of households."""
 
     def __init__(self, model: LinliModel) -> None:
-        b, lay, rng = model.params.businesses, model.layout, model.rng
+        b, lay, rng = model.params.businesses, model.layout, model.streams.businesses
         n = b.count
         self.kind = rng.integers(0, len(KINDS), size=n) if n else np.zeros(0, dtype=np.int64)
         start = rng.integers(0, lay.households, size=n) if n else np.zeros(0, dtype=np.int64)
@@ -30,6 +31,9 @@ class BusinessState:
         parking = rng.poisson(b.parking_mean, size=n) if n else np.zeros(0, dtype=np.int64)
         self.parking = np.where(self.kind == OFFICE, parking, 0)
         self.room = self.kind != DEVELOPER  # offices and shops have a room they could lend
+        self.willingness = (rng.beta(4 * b.willingness_mean, 4 * (1 - b.willingness_mean), n)
+                            if n and 0 < b.willingness_mean < 1
+                            else np.full(n, float(b.willingness_mean)))
         self.partnership = np.zeros(n)
         self.sharing = np.zeros(n, dtype=bool)
         self.units = lay.units
@@ -55,18 +59,28 @@ def _nearby_mean(state: BusinessState, per_unit: np.ndarray) -> np.ndarray:
 
 
 def step(model: LinliModel) -> None:
-    """Partnerships move with nearby participation (joint activity) and trust (patronage)."""
+    """Partnerships move with nearby participation (joint activity), trust (patronage) and
+    willingness; businesses that reconsider this week share with chance
+    ``σ((partnership − share_threshold) / share_width)``."""
     b, state, lay, pop = model.params.businesses, model.businesses, model.layout, model.pop
     if len(state) == 0:
         return
+    rng = model.streams.businesses
     size = lay.unit_size
     rate = np.bincount(lay.unit_of, weights=pop.contributed, minlength=lay.units) / size
     trust = np.bincount(lay.unit_of, weights=pop.trust, minlength=lay.units) / size
-    drive = (_nearby_mean(state, rate) + _nearby_mean(state, trust)) / 2
+    drive = state.willingness * (_nearby_mean(state, rate) + _nearby_mean(state, trust)) / 2
     state.partnership += (b.partnership_growth * drive * (1 - state.partnership)
                           - b.partnership_decay * state.partnership)
-    state.sharing[:] = state.partnership >= b.share_threshold
+    reconsider = rng.random(len(state)) < b.share_rate
+    wants = rng.random(len(state)) < share_chance(b, state.partnership)
+    state.sharing[:] = np.where(reconsider, wants, state.sharing)
     _apply_parking(model)
+
+
+def share_chance(b, partnership: np.ndarray) -> np.ndarray:
+    """Chance a reconsidering business decides to share: logistic in its partnership."""
+    return 1.0 / (1.0 + np.exp(-(partnership - b.share_threshold) / b.share_width))
 
 
 def _apply_parking(model: LinliModel) -> None:

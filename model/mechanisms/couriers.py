@@ -1,4 +1,5 @@
-"""Couriers (ODD §7.7): routes along the street, service stations, attachment, activities.
+"""Couriers (ODD §7.7): routes along the street, service stations, attachment, activities
+(an active courier gives upkeep hours to the shared spaces along its route, §7.10).
 
 A route is a stretch of ``route_households`` consecutive households (wrapping at the end of
 the street), so what a courier can see does not depend on how the street is cut into units.
@@ -19,7 +20,7 @@ class CourierState:
     """Per-courier arrays, ordered by where their route starts."""
 
     def __init__(self, model: LinliModel) -> None:
-        c, lay, rng = model.params.couriers, model.layout, model.rng
+        c, lay, rng = model.params.couriers, model.layout, model.streams.couriers
         n, households = c.count, lay.households
         self.length = min(c.route_households, households)
         self.start = np.sort(rng.integers(0, households, size=n)) if n else np.zeros(0, int)
@@ -30,6 +31,11 @@ class CourierState:
             grids = lay.count("grid")
             self.station_grid[rng.choice(grids, size=min(c.stations, grids), replace=False)] = True
         self.near_station = self._passes_station()
+        # each route's households by building, for the upkeep active couriers give (§7.10)
+        owner = np.repeat(np.arange(n), self.length)
+        on_route = (np.repeat(self.start, self.length)
+                    + np.tile(np.arange(self.length), n)) % households
+        self.route_owner, self.route_building = owner, lay.building_of[on_route]
         self.attachment = np.zeros(n)
         self.report_mult = np.ones(n)  # report-again multiplier (ODD §7.8)
         self.reports = np.zeros(n, dtype=np.int64)
@@ -81,7 +87,19 @@ def step(model: LinliModel) -> None:
         return
     target = state.near_station.astype(float)
     state.attachment += c.attachment_rate * (target - state.attachment)
-    state.active[:] = model.rng.random(len(state)) < c.join_rate * state.attachment
+    state.active[:] = (model.streams.couriers.random(len(state))
+                       < c.join_rate * state.attachment)
+
+
+def upkeep_hours(model: LinliModel, buildings: int) -> np.ndarray:
+    """Per building: upkeep hours from this week's active couriers, each spreading
+    ``activity_hours`` evenly over the households along its route."""
+    state = model.couriers
+    if not state.active.any():
+        return np.zeros(buildings)
+    on_route = state.active[state.route_owner]
+    share = model.params.couriers.activity_hours / state.length
+    return share * np.bincount(state.route_building[on_route], minlength=buildings)
 
 
 def report_weights(model: LinliModel) -> np.ndarray:

@@ -1,5 +1,12 @@
-"""Interest groups (ODD §7.5): founded by skilled residents, grow through contacts and ties,
-meet weekly (bridging ties), become volunteer teams, lose members, dissolve when too small."""
+"""Interest groups (ODD §7.5): founded by skilled residents, grow through contacts and ties
+among those who share the interest and have the time, meet weekly (bridging ties), become
+volunteer teams, lose members, dissolve when too small.
+
+Growth stops by behaviour: joining needs interest and time, and a group more crowded than
+its places (its activities' room, more with a venue paid from fees, a room lent by a business
+or places the shared fund pays for) slows joining and speeds quitting. ``max_size`` is only a
+safety cap, and the run counts every week in which it turned someone away.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import businesses
+from . import businesses, councils
 
 if TYPE_CHECKING:
     from ..core import LinliModel
@@ -30,6 +37,8 @@ class GroupRegistry:
         self.founded = np.zeros(0, dtype=np.int64)
         self.active = np.zeros(0, dtype=bool)
         self.members = np.zeros(0, dtype=np.int64)
+        self.places = np.zeros(0)  # this week's places per group
+        self.cap_weeks = 0  # weeks in which max_size turned someone away
 
     def __len__(self) -> int:
         return len(self.cell)
@@ -47,6 +56,10 @@ class GroupRegistry:
             self.active = np.append(self.active, True)
             self.active_in_cell[cell] = gid
             pop.group[h] = gid
+        self.recount(pop)
+
+    def recount(self, pop) -> None:
+        self.members = np.bincount(pop.group[pop.group >= 0], minlength=len(self))
 
     def dissolve(self, gids: np.ndarray, pop) -> None:
         self.active[gids] = False
@@ -55,26 +68,26 @@ class GroupRegistry:
 
 
 def step(model: LinliModel) -> None:
-    """Founding, recruitment, quitting, dissolution and meetings, in that order."""
+    """Founding, places, recruitment, quitting, dissolution and meetings, in that order."""
     g = model.params.groups
     if not model.active("groups"):
         return
-    reg, pop, rng = model.groups, model.pop, model.rng
+    reg, pop, rng = model.groups, model.pop, model.streams.groups
     if g.enabled:  # a club started by an intervention runs without new foundings
         _found(model)
     if len(reg) == 0:
         return
+    reg.places = places(model)
     _recruit(model)
     member = pop.group >= 0
     leaders = np.zeros(pop.size, dtype=bool)
     leaders[reg.leader[reg.active]] = True
-    quit_chance = g.quit_rate + g.fee_quit * g.fee
-    near_room = businesses.room_nearby(model)  # a lent room keeps members (ODD §7.9)
-    if near_room is not None:
-        quit_chance = quit_chance * (1 - model.params.businesses.room_quit_relief * near_room)
+    crowding = _crowding(reg)[np.maximum(pop.group, 0)]
+    quit_chance = ((g.quit_rate * (1 - pop.interest_strength) + g.fee_quit * g.fee)
+                   * (1 + crowding))
     quits = member & ~leaders & (rng.random(pop.size) < quit_chance)
     pop.group[quits] = -1
-    reg.members = np.bincount(pop.group[pop.group >= 0], minlength=len(reg))
+    reg.recount(pop)
     age = model.week - reg.founded
     failing = np.flatnonzero(reg.active & (reg.members < g.min_size) & (age >= g.grace_weeks))
     if len(failing):
@@ -84,20 +97,38 @@ def step(model: LinliModel) -> None:
     pop.bridges += meeting & (rng.random(pop.size) < g.bridge_rate)
 
 
+def places(model: LinliModel) -> np.ndarray:
+    """Per group: the activities' own places, plus a venue paid from this week's fees, a room
+    lent by a business near the leader, and places the shared fund pays for (ODD §7.5)."""
+    g, reg = model.params.groups, model.groups
+    total = g.places + g.fee * 7 * reg.members / g.place_cost
+    near_room = businesses.room_nearby(model)
+    if near_room is not None:
+        total = total + model.params.businesses.room_places * near_room[reg.leader]
+    funded = councils.funds_activities(model)
+    if funded is not None:
+        total = total + model.params.councils.fund_places * funded[reg.leader]
+    return total
+
+
+def _crowding(reg: GroupRegistry) -> np.ndarray:
+    """Per group: members per place."""
+    return reg.members / np.maximum(reg.places, 1e-9)
+
+
 def _found(model: LinliModel) -> None:
-    g, pop, reg, rng = model.params.groups, model.pop, model.groups, model.rng
+    g, pop, reg, rng = model.params.groups, model.pop, model.groups, model.streams.groups
     if model.week == 1 and g.seed_leaders > 0:
         founders = _seed_leaders(model)
     else:
         founders = np.flatnonzero(pop.skilled & (pop.group < 0)
                                   & (rng.random(pop.size) < g.founding_rate))
     reg.found(founders, model.week, pop)
-    reg.members = np.bincount(pop.group[pop.group >= 0], minlength=len(reg))
 
 
 def _seed_leaders(model: LinliModel) -> np.ndarray:
     """``seed_leaders`` per catchment, skilled residents first (random order)."""
-    pop, rng, catchment_of = model.pop, model.rng, model.groups.catchment_of
+    pop, rng, catchment_of = model.pop, model.streams.groups, model.groups.catchment_of
     key = rng.random(pop.size) - pop.skilled  # skilled first
     order = np.lexsort((key, catchment_of))
     catchment = catchment_of[order]
@@ -106,40 +137,53 @@ def _seed_leaders(model: LinliModel) -> np.ndarray:
     return order[rank < model.params.groups.seed_leaders]
 
 
-def _recruit(model: LinliModel) -> None:
-    """Non-members join their catchment's same-interest group: random contacts with members
-    across the catchment, plus invitations from members among the unit neighbours they know
-    (shares, not counts, so unit size acts only through the acquaintance channel; ODD §7.5)."""
-    g, pop, reg, rng, s = model.params.groups, model.pop, model.groups, model.rng, model.sizes
+def joining_hazard(model: LinliModel) -> np.ndarray:
+    """Per household: weekly hazard of joining its catchment's same-interest group.
+
+    Contacts with members across the catchment and invitations from known members of one's
+    pool (shares, not counts, ODD §7.5), scaled by one's interest, one's time for the
+    meetings and the group's crowding (0 where there is no group to join)."""
+    g, pop, reg, s = model.params.groups, model.pop, model.groups, model.sizes
     cand = reg.active_in_cell[reg.cell_of]
-    open_ = (pop.group < 0) & (cand >= 0)
-    members = reg.members[np.maximum(cand, 0)]
-    member_share_in_unit = _members_in_unit(model) / s.others_safe
-    known_share = pop.known / s.others_safe
-    hazard = (g.contact_rate * members / np.maximum(reg.pool[reg.cell_of], 1)
-              + g.tie_rate * known_share * member_share_in_unit)
-    joins = open_ & (members < g.max_size) & (rng.random(pop.size) < -np.expm1(-hazard))
+    gid = np.maximum(cand, 0)
+    members = reg.members[gid]
+    contact = g.contact_rate * members / np.maximum(reg.pool[reg.cell_of], 1)
+    ties = g.tie_rate * (pop.known / s.others_safe) * (_members_in_pool(model) / s.others_safe)
+    time = -np.expm1(-pop.time_budget / g.meeting_hours)
+    hazard = (contact + ties) * pop.interest_strength * time * np.exp(-_crowding(reg)[gid])
+    return np.where((pop.group < 0) & (cand >= 0), hazard, 0.0)
+
+
+def _recruit(model: LinliModel) -> None:
+    """Non-members join with chance ``1 − exp(−hazard)``; ``max_size`` turns away the rest."""
+    g, pop, reg, rng = model.params.groups, model.pop, model.groups, model.streams.groups
+    joins = rng.random(pop.size) < -np.expm1(-joining_hazard(model))
     joiners = np.flatnonzero(joins)
     if len(joiners) == 0:
         return
-    target = cand[joiners]
+    target = reg.active_in_cell[reg.cell_of[joiners]]
     order = np.lexsort((rng.random(len(joiners)), target))  # random order within each group
     target, joiners = target[order], joiners[order]
     rank = np.arange(len(target)) - np.searchsorted(target, target)
-    room = g.max_size - reg.members[target]
-    keep = rank < room
+    keep = rank < g.max_size - reg.members[target]
+    if not keep.all():
+        reg.cap_weeks += 1
     pop.group[joiners[keep]] = target[keep]
-    reg.members = np.bincount(pop.group[pop.group >= 0], minlength=len(reg))
+    reg.recount(pop)
 
 
-def _members_in_unit(model: LinliModel) -> np.ndarray:
-    """Per household: members of its candidate group living in its unit."""
-    pop, reg, lay = model.pop, model.groups, model.layout
-    member = pop.group >= 0
-    kinds = reg.kinds
-    key = lay.unit_of[member].astype(np.int64) * kinds + pop.interest[member]
-    counts = np.bincount(key, minlength=lay.units * kinds)
-    return counts[lay.unit_of.astype(np.int64) * kinds + pop.interest]
+def _members_in_pool(model: LinliModel) -> np.ndarray:
+    """Per household: group members of its own interest in its acquaintance pool."""
+    pop, reg, s = model.pop, model.groups, model.sizes
+    member = np.flatnonzero(pop.group >= 0)
+    running = np.zeros((reg.kinds, pop.size + 1), dtype=np.int32)
+    running[pop.interest[member], member + 1] = 1
+    np.cumsum(running, axis=1, out=running)
+    kind = pop.interest.astype(np.int64)
+    flat = running.ravel()
+    width = pop.size + 1
+    inside = flat[kind * width + s.pool_hi] - flat[kind * width + s.pool_lo]
+    return inside - (pop.group >= 0)
 
 
 def utility_term(model: LinliModel) -> np.ndarray | float:

@@ -1,6 +1,14 @@
-"""The leadership chain and invitations (ODD §7.6): grid head → building head → neighbour head,
-filled from party members first, then the most active residents; heads and contributing
-party members invite the households they are responsible for."""
+"""The leadership chain and invitations (ODD §7.6): grid head → building head → neighbour head.
+
+Each neighbour head looks after one territory — its unit (or, with the ``head_span`` channel
+off, a street segment of fixed size). Posts are offered to households willing and able to
+serve — party members first, then the most active — from a finite pool (the households
+willing from the start, and the core volunteers, the report's "active residents"): a
+territory with no candidate has a vacant post, and a head burns out, quits and leaves the pool
+at a rate that grows with the households it must look after. The duty a post carries grows
+with those households too. Heads and contributing party members invite the households of
+their territory.
+"""
 
 from __future__ import annotations
 
@@ -13,38 +21,60 @@ from ..population import HeadRank
 if TYPE_CHECKING:
     from ..core import LinliModel
 
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
-
-
 def recent_weeks(history: np.ndarray) -> np.ndarray:
     """Weeks contributed among the last eight (popcount of the history bit mask)."""
-    return _POPCOUNT[history]
+    return np.bitwise_count(history)
 
 
 def step(model: LinliModel) -> None:
-    """Review posts when due, then send this week's invitations."""
+    """Burnout, then a review when due, then this week's invitations."""
     h, pop = model.params.heads, model.pop
     pop.invited[:] = False
     if not model.active("heads"):
         return
+    _burn_out(model)
     if h.enabled and (model.week == 1 or model.week % h.review_every == 0):
         appoint(model)
     _invite(model)
 
 
+def looked_after(model: LinliModel) -> np.ndarray:
+    """Per household: the other households of its territory (those its head looks after)."""
+    s = model.sizes
+    return s.territory_size[s.territory_of] - 1
+
+
+def _burn_out(model: LinliModel) -> None:
+    """Each head quits with chance ``burnout_rate · load`` a week, load = households of its
+    territory / ``capacity``, and never serves again."""
+    h, pop, s = model.params.heads, model.pop, model.sizes
+    heads = np.flatnonzero(pop.head > 0)
+    load = s.territory_size[s.territory_of[heads]] / h.capacity
+    out = heads[model.streams.heads.random(len(heads)) < h.burnout_rate * load]
+    pop.head[out] = HeadRank.NONE
+    pop.burned_out[out] = True
+
+
+def candidates(model: LinliModel) -> np.ndarray:
+    """Households a post can be offered to: willing from the start or core volunteers (6 of
+    the last 8 weeks), not burned out, and active in the last 8 weeks (after week 8)."""
+    pop = model.pop
+    active = (pop.history != 0) if model.week > 8 else np.ones(pop.size, dtype=bool)
+    core = recent_weeks(pop.history) >= 6
+    return (pop.willing | core) & ~pop.burned_out & active
+
+
 def appoint(model: LinliModel) -> None:
-    """Dismiss heads inactive for eight weeks; fill empty posts level by level."""
+    """Dismiss heads inactive for eight weeks; offer empty posts, level by level, to the
+    candidates (posts with no candidate stay vacant)."""
     pop, lay = model.pop, model.layout
     inactive = (pop.history == 0) if model.week > 8 else np.zeros(pop.size, dtype=bool)
     pop.head[(pop.head > 0) & inactive] = HeadRank.NONE
-    score = candidate_score(model) + 1e-3 * model.rng.random(pop.size)
-    eligible = ~inactive  # nobody inactive for eight weeks is (re)appointed
-    for rank, level in ((HeadRank.NEIGHBOUR, "unit"), (HeadRank.BUILDING, "li"),
-                        (HeadRank.GRID, "grid")):
-        group_of = lay.of(level)
-        posts = model.head_posts if rank == HeadRank.NEIGHBOUR else np.ones(
-            int(group_of[-1]) + 1, dtype=np.int64)
-        _fill(pop.head, group_of, score, eligible, rank, posts)
+    score = candidate_score(model) + 1e-3 * model.streams.heads.random(pop.size)
+    eligible = candidates(model)
+    for rank, group_of in ((HeadRank.NEIGHBOUR, model.sizes.territory_of),
+                           (HeadRank.BUILDING, lay.li_of), (HeadRank.GRID, lay.grid_of)):
+        _fill(pop.head, group_of, score, eligible, rank)
         eligible = pop.head >= rank  # the next level up is chosen among these heads
 
 
@@ -59,10 +89,11 @@ def candidate_score(model: LinliModel) -> np.ndarray:
 
 
 def best_in_unit(model: LinliModel, unit: int) -> int:
-    """The household a review would appoint first in ``unit`` (among non-heads, if any)."""
+    """The household a review would appoint first in ``unit`` (among non-heads, if any;
+    candidates first)."""
     lay, pop = model.layout, model.pop
     members = np.arange(lay.unit_start[unit], lay.unit_start[unit] + lay.unit_size[unit])
-    score = candidate_score(model)[members]
+    score = candidate_score(model)[members] + 10.0 * candidates(model)[members]
     free = pop.head[members] == 0
     if free.any():
         score = np.where(free, score, -np.inf)
@@ -70,56 +101,68 @@ def best_in_unit(model: LinliModel, unit: int) -> int:
 
 
 def _fill(head: np.ndarray, group_of: np.ndarray, score: np.ndarray, eligible: np.ndarray,
-          rank: int, posts: np.ndarray) -> None:
-    """Fill each group's empty posts of ``rank`` with its best-scoring eligible households."""
-    held = np.bincount(group_of, weights=head >= rank, minlength=len(posts)).astype(np.int64)
-    room = posts - held
-    candidates = np.flatnonzero(eligible & (head < rank) & (room[group_of] > 0))
-    if len(candidates) == 0:
+          rank: int) -> None:
+    """Fill each group's empty post of ``rank`` with its best-scoring eligible household."""
+    held = np.bincount(group_of, weights=head >= rank) > 0
+    candidates_ = np.flatnonzero(eligible & (head < rank) & ~held[group_of])
+    if len(candidates_) == 0:
         return
-    order = candidates[np.lexsort((-score[candidates], group_of[candidates]))]  # best first
+    order = candidates_[np.lexsort((-score[candidates_], group_of[candidates_]))]  # best first
     groups = group_of[order]
-    place = np.arange(len(order)) - np.searchsorted(groups, groups)  # 0 = best in its group
-    head[order[place < room[groups]]] = rank
+    first = np.concatenate(([True], groups[1:] != groups[:-1]))
+    head[order[first]] = rank
 
 
 def _invite(model: LinliModel) -> None:
-    h, pop, lay, s, rng = model.params.heads, model.pop, model.layout, model.sizes, model.rng
-    # Every inviter spreads its invitations over its unit neighbours. How many heads a unit has
-    # is the head_span channel (model.head_posts); the number of contributing party members
-    # grows with the unit, so party invitations are not a size channel.
-    heads_here = _per_unit_others(lay.unit_of, pop.head > 0, lay.units)
-    inviting = pop.party & pop.contributed
-    party_here = _per_unit_others(lay.unit_of, inviting, lay.units)
-    p_head = 1.0 - (1.0 - np.minimum(1.0, h.invites_per_week / s.others_safe)) ** heads_here
-    p_party = 1.0 - (1.0 - np.minimum(1.0, h.party_invites / s.others_safe)) ** party_here
+    """Every inviter spreads its invitations over the other households of its territory;
+    building heads keep the neighbour heads of their 里 going, grid heads their building
+    heads."""
+    h, pop, lay, s = model.params.heads, model.pop, model.layout, model.sizes
+    territory, others = s.territory_of, np.maximum(looked_after(model), 1)
+    heads_here = _others_in(territory, pop.head > 0)
+    party_here = _others_in(territory, pop.party & pop.contributed)
+    p_head = 1.0 - (1.0 - np.minimum(1.0, h.invites_per_week / others)) ** heads_here
+    p_party = 1.0 - (1.0 - np.minimum(1.0, h.party_invites / others)) ** party_here
     p = np.where(pop.head > 0, p_party, 1.0 - (1.0 - p_head) * (1.0 - p_party))
-    pop.invited[:] = rng.random(pop.size) < p
-    # the chain: a building head keeps the neighbour heads of its 里 going, a grid head its
-    # building heads
+    pop.invited[:] = model.streams.heads.random(pop.size) < p
     for rank, level in ((HeadRank.NEIGHBOUR, "li"), (HeadRank.BUILDING, "grid")):
         ids = lay.of(level)
         above = np.bincount(ids, weights=pop.head > rank, minlength=int(ids[-1]) + 1) > 0
         pop.invited |= (pop.head == rank) & above[ids]
 
 
-def _per_unit_others(unit_of: np.ndarray, mask: np.ndarray, units: int) -> np.ndarray:
-    """Per household: how many *other* households of its unit have ``mask`` set."""
-    return np.bincount(unit_of, weights=mask, minlength=units)[unit_of] - mask
+def _others_in(group_of: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per household: how many *other* households of its group have ``mask`` set."""
+    return np.bincount(group_of, weights=mask)[group_of] - mask
+
+
+def _covered(model: LinliModel) -> np.ndarray:
+    """Per territory: it has a neighbour head."""
+    return np.bincount(model.sizes.territory_of, weights=model.pop.head > 0) > 0
 
 
 def coverage(model: LinliModel) -> float:
-    """Share of households whose unit has a neighbour head."""
-    lay, pop = model.layout, model.pop
+    """Share of households whose territory has a neighbour head (NaN when heads are not part
+    of the run)."""
     if not model.active("heads"):
-        return 0.0
-    has_head = np.bincount(lay.unit_of, weights=pop.head > 0, minlength=lay.units) > 0
-    return float(has_head[lay.unit_of].mean())
+        return float("nan")
+    return float(_covered(model)[model.sizes.territory_of].mean())
+
+
+def vacancy(model: LinliModel) -> float:
+    """Share of neighbour-head posts (one per territory) with nobody in them (NaN when heads
+    are not part of the run)."""
+    if not model.active("heads"):
+        return float("nan")
+    return float(1.0 - _covered(model).mean())
 
 
 def utility_term(model: LinliModel) -> np.ndarray | float:
-    """A personal invitation this week; the duty of holding a post."""
+    """A personal invitation this week; the duty of a post, which grows with the households
+    the head looks after: ``β_head · r / (r + duty_half)``."""
     h, pop = model.params.heads, model.pop
     if not model.active("heads"):
         return 0.0
-    return h.beta_invite * pop.invited + h.beta_head * (pop.head > 0)
+    r = looked_after(model)
+    duty = h.beta_head * r / (r + h.duty_half)
+    return h.beta_invite * pop.invited + (pop.head > 0) * duty

@@ -1,6 +1,7 @@
 """Problems and reporting (ODD §7.8): problems arise in units, residents and couriers notice
 and report them through the app, the community office fixes reported ones, and reporters
-learn from what happened to their reports."""
+learn from what happened to their reports. Fixes seen raise trust, ignored reports lower it;
+residents judge the problems they see against what they have come to expect."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import couriers
+from . import councils, couriers
 
 if TYPE_CHECKING:
     from ..core import LinliModel
@@ -41,9 +42,13 @@ class ProblemBook:
         self.first_outcome_week = np.full(n, -1, dtype=np.int64)
         self.next_report_week = np.full(n, -1, dtype=np.int64)  # first report after that
         self.second_outcome_week = np.full(n, -1, dtype=np.int64)  # next outcome after that
-        self.totals = {"arisen": 0, "reported": 0, "by_couriers": 0, "fixed": 0}
+        self.totals = {"arisen": 0, "reported": 0, "by_couriers": 0, "fixed": 0,
+                       "ignored": 0}
         self.week: dict[str, float] = {}
         self.recent_fix_weeks: list[np.ndarray] = []  # weeks-to-fix of the last 4 weeks
+        self.expected_seen = np.zeros(n)  # open problems in sight one expects
+        if model.params.problems.enabled:
+            _backlog(model, self)
 
     def __len__(self) -> int:
         return len(self.unit)
@@ -54,26 +59,50 @@ class ProblemBook:
 
 
 def step(model: LinliModel) -> None:
-    """Arise, notice and report, fix, ignore, lapse — in that order."""
-    if not model.params.problems.enabled:
+    """Arise, notice and report, fix, ignore, lapse — in that order; then expectations."""
+    pr = model.params.problems
+    if not pr.enabled:
         return
-    book, rng = model.problems, model.rng
+    book, rng = model.problems, model.streams.problems
     _arise(model)
     _report(model)
     fixed = _fix(model)
     _ignore(model, fixed)
-    lapsed = (book.reported_week < 0) & (
-        rng.random(len(book)) < model.params.problems.self_resolve_rate)
+    lapsed = (book.reported_week < 0) & (rng.random(len(book)) < pr.self_resolve_rate)
     book._keep(~(fixed | lapsed))
     book.open_seen = _seen_from(model, book.place)
+    book.expected_seen += pr.expectation_adapt * (book.open_seen - book.expected_seen)
+
+
+def _backlog(model: LinliModel, book: ProblemBook) -> None:
+    """The problems open at the start (``backlog_weeks`` of new ones, none reported yet),
+    which is also what residents expect to see."""
+    pr, lay = model.params.problems, model.layout
+    rates = _rates(pr) * pr.backlog_weeks
+    counts = model.streams.problems.poisson(lay.unit_size[:, None] * rates[None, :])
+    book.totals["arisen"] += _add(model, book, counts, opened=0)
+    book.open_seen = _seen_from(model, book.place)
+    book.expected_seen = book.open_seen.astype(np.float64)
+
+
+def _rates(pr) -> np.ndarray:
+    return np.array([pr.rate_safety, pr.rate_environment, pr.rate_parking, pr.rate_facility])
 
 
 def _arise(model: LinliModel) -> None:
     """New problems per unit and kind: Poisson(rate · households · (1 − cut))."""
-    pr, book, lay, rng = model.params.problems, model.problems, model.layout, model.rng
-    rates = np.array([pr.rate_safety, pr.rate_environment, pr.rate_parking, pr.rate_facility])
-    counts = rng.poisson(lay.unit_size[:, None] * rates[None, :] * (1.0 - book.rate_cut))
+    pr, book, lay = model.params.problems, model.problems, model.layout
+    counts = model.streams.problems.poisson(
+        lay.unit_size[:, None] * _rates(pr)[None, :] * (1.0 - book.rate_cut))
     book.arisen_by_unit += counts
+    new = _add(model, book, counts, opened=model.week)
+    book.totals["arisen"] += new
+    book.week = {"arisen": new}
+
+
+def _add(model: LinliModel, book: ProblemBook, counts: np.ndarray, opened: int) -> int:
+    """Append ``counts[unit, kind]`` new unreported problems at random places of their unit."""
+    lay, rng = model.layout, model.streams.problems
     cells = np.repeat(np.arange(counts.size), counts.ravel())
     new = len(cells)
     unit = cells // len(KINDS)
@@ -81,12 +110,11 @@ def _arise(model: LinliModel) -> None:
     book.unit = np.concatenate((book.unit, unit))
     book.place = np.concatenate((book.place, place))
     book.kind = np.concatenate((book.kind, (cells % len(KINDS)).astype(np.int8)))
-    book.opened = np.concatenate((book.opened, np.full(new, model.week)))
+    book.opened = np.concatenate((book.opened, np.full(new, opened)))
     book.reported_week = np.concatenate((book.reported_week, np.full(new, -1)))
     book.reporter = np.concatenate((book.reporter, np.full(new, NO_ONE)))
     book.by_courier = np.concatenate((book.by_courier, np.zeros(new, dtype=bool)))
-    book.totals["arisen"] += new
-    book.week = {"arisen": new}
+    return new
 
 
 def resident_weights(model: LinliModel) -> np.ndarray:
@@ -106,7 +134,7 @@ def _report(model: LinliModel) -> None:
     the households within sight of its place (the visibility channel's window, ODD §7.2) and
     the couriers whose route passes its place; the reporter is drawn in proportion to the
     individual hazards."""
-    book, rng, week, s = model.problems, model.rng, model.week, model.sizes
+    book, rng, week, s = model.problems, model.streams.problems, model.week, model.sizes
     waiting = np.flatnonzero(book.reported_week < 0)
     place = book.place[waiting]
     res_cum = np.concatenate(([0.0], np.cumsum(resident_weights(model))))
@@ -151,13 +179,18 @@ def _pick(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, draw: np.ndarray) -> 
 
 
 def _fix(model: LinliModel) -> np.ndarray:
-    """The office fixes the longest-waiting reported problems, up to its weekly capacity."""
-    pr, book, rng, week = model.params.problems, model.problems, model.rng, model.week
+    """The office fixes reported problems up to its weekly capacity: those where a council
+    chose to fix problems first (§7.11), then the longest-waiting."""
+    pr, book, week = model.params.problems, model.problems, model.week
+    rng = model.streams.problems
     capacity = pr.workers_per_1000 * model.layout.households / 1000 * pr.fixes_per_worker
     capacity = int(np.floor(capacity + rng.random()))
     ready = np.flatnonzero((book.reported_week >= 0)
                            & (week - book.reported_week >= pr.response_weeks))
-    order = ready[np.lexsort((rng.random(len(ready)), book.reported_week[ready]))]
+    first = councils.fixes_first(model)
+    priority = (~first[book.place[ready]] if first is not None
+                else np.zeros(len(ready), dtype=bool))
+    order = ready[np.lexsort((rng.random(len(ready)), book.reported_week[ready], priority))]
     done = order[:capacity]
     fixed = np.zeros(len(book), dtype=bool)
     fixed[done] = True
@@ -176,11 +209,21 @@ def _fix(model: LinliModel) -> np.ndarray:
 
 
 def _ignore(model: LinliModel, fixed: np.ndarray) -> None:
-    """Reports still unfixed ``ignored_after`` weeks on count as ignored (once)."""
-    pr, book = model.params.problems, model.problems
+    """Reports still unfixed ``ignored_after`` weeks on count as ignored (once): the reporter
+    learns, and the households within sight of the problem lose trust (the reporter twice)."""
+    pr, book, pop = model.params.problems, model.problems, model.pop
     ignored = np.flatnonzero((book.reported_week >= 0) & ~fixed
                              & (model.week - book.reported_week == pr.ignored_after))
     _learn(model, ignored, pr.again_if_ignored, _IGNORED)
+    book.totals["ignored"] += len(ignored)
+    book.week["ignored"] = len(ignored)
+    if len(ignored) == 0:
+        return
+    seen = _seen_from(model, book.place[ignored])
+    loss = 1.0 - (1.0 - pr.trust_if_ignored) ** seen
+    pop.trust -= (loss * pop.trust).astype(np.float32)
+    reporters = book.reporter[ignored][~book.by_courier[ignored]]
+    np.subtract.at(pop.trust, reporters, np.float32(pr.trust_if_ignored) * pop.trust[reporters])
 
 
 def _learn(model: LinliModel, problems: np.ndarray, factor: float, outcome: int) -> None:
@@ -211,21 +254,22 @@ def _seen_from(model: LinliModel, places: np.ndarray) -> np.ndarray:
     return cum[s.sight_hi] - cum[s.sight_lo]
 
 
-def satisfaction(model: LinliModel) -> np.ndarray | float:
-    """Per household: 1 minus ``satisfaction_cost`` per open problem within its sight (at
-    least 0)."""
+def problem_gap(model: LinliModel) -> np.ndarray | None:
+    """Per household: ``satisfaction_cost · (expected − seen)`` open problems in sight —
+    positive when fewer problems are in sight than one expects (None if problems are off)."""
     pr = model.params.problems
     if not pr.enabled:
-        return 1.0
-    return np.maximum(0.0, 1.0 - pr.satisfaction_cost * model.problems.open_seen)
+        return None
+    book = model.problems
+    return pr.satisfaction_cost * (book.expected_seen - book.open_seen)
 
 
 def utility_term(model: LinliModel) -> np.ndarray | float:
-    """Dissatisfaction with open problems lowers attachment (0 with no open problem)."""
-    pr = model.params.problems
-    if not pr.enabled:
+    """Satisfaction with the problems one sees, against what one expects (both signs)."""
+    gap = problem_gap(model)
+    if gap is None:
         return 0.0
-    return pr.beta_satisfaction * (satisfaction(model) - 1.0)
+    return model.params.problems.beta_satisfaction * gap
 
 
 def mean_weeks_to_fix(book: ProblemBook) -> float:

@@ -1,0 +1,1 @@
+"""Analysing a sweep: sensitivity indices (Sobol, Morris) and scenario discovery (PRIM)."""

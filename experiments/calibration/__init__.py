@@ -1,0 +1,1 @@
+"""Field targets, calibration (ABC-SMC) and the validation scorecard (ODD §9)."""

@@ -1,0 +1,1 @@
+"""Comparing scenarios on the same seeds and reporting it: bilingual text, plots, HTML."""
