@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import socket
-import warnings
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ import scenarios
 from experiments.cli import app as cli_app
 from model.interventions import InterventionError
 from model.params import ParameterError
-from trainer import animate, charts, map_mpl, map_svg, server
+from trainer import animate, chart_data, charts, map_mpl, map_svg, map_tips, server
 from trainer import map as mp
 from trainer.labels import TEXT
 from trainer.settings import Settings
@@ -144,26 +143,86 @@ def test_household_cells_sit_in_their_unit_tile_and_grid_block():
     assert ((c >= block[:, :2]) & (c + 1 <= block[:, 2:])).all()
 
 
-def test_svg_map_has_a_tooltip_per_household_and_marks_interventions():
+def test_svg_map_is_drawn_once_and_recoloured_by_codes():
     session = Session.start(small())
     session.step(2)
     sim = session.sims[0]
     geom = mp.build(sim.model.layout)
-    svg = map_svg.render(geom, sim.snapshot(), "zh")
+    snap = sim.snapshot()
+    base = map_svg.base(geom, snap, "zh")
     n = sim.model.layout.households
-    assert len(re.findall(r'<rect class="s[012]"', svg)) == n
-    assert len(re.findall(r"<title>住户 #", svg)) == n
-    assert 'class="intervention"' not in svg
-    grid = int(np.flatnonzero(~sim.model.couriers.station_grid)[0])
-    session.intervene([0], "open_station", {"grid": grid})
-    svg = map_svg.render(geom, sim.snapshot(), "en")
-    assert "stroke-dasharray" in re.search(r'<rect class="intervention"[^>]*>', svg).group(0)
-    stations = svg.count('class="station"')
+    cells = base.split('data-codes="cell">')[1].split("</g>")[0]
+    assert cells.count("<rect") == n and "<title>" not in base  # tips come on hover
+    codes = map_svg.codes(geom, snap)
+    assert codes["cell"] == "".join(map(str, mp.household_state(snap)))
+    assert len(codes["courier"]) == len(sim.model.couriers)
+    assert codes["business"] == "".join(str(int(v)) for v in sim.model.businesses.sharing)
     session.step()
-    svg = map_svg.render(geom, sim.snapshot(), "en")
-    assert svg.count('class="station"') == stations + 1
-    cells = svg.split('<g class="cells">')[1]
-    assert "<title>Household #" in cells and not CJK.search(cells)
+    later = sim.snapshot()
+    assert map_svg.base(geom, later, "zh") == base  # a week changes nothing drawn once
+    assert map_svg.codes(geom, later)["cell"] != codes["cell"]
+
+
+def test_map_tooltips_follow_the_week_in_both_languages():
+    session = Session.start(small())
+    session.step()
+    sim = session.sims[0]
+    geom = mp.build(sim.model.layout)
+    snap = sim.snapshot()
+    took_part = int(np.flatnonzero(snap.contributed)[0])
+    tip = map_tips.tip(geom, snap, "household", took_part, "zh")
+    assert tip.startswith(f"住户 #{took_part} · 单元 ") and "本周参与了" in tip
+    en = map_tips.tip(geom, snap, "household", took_part, "en")
+    assert en.startswith(f"Household #{took_part}") and not CJK.search(en)
+    unit = int(sim.model.layout.unit_of[took_part])
+    assert map_tips.tip(geom, snap, "unit", unit, "en").startswith(f"Unit {unit} (")
+    assert map_tips.tip(geom, snap, "block", 0, "en").startswith("Grid cell 0 (")
+    assert map_tips.tip(geom, snap, "courier", 0, "en").startswith("Courier #0")
+    assert map_tips.tip(geom, snap, "household", 10**6, "en") == ""  # no such shape
+
+
+def test_a_click_on_the_map_selects_what_interventions_need():
+    sim = Sim(small().params(), 1, "wuchang-2023")
+    snap = sim.snapshot()
+    lay = sim.model.layout
+    geom = mp.build(lay)
+    h = 123
+    picked = map_svg.target(snap, "household", h)
+    assert picked == map_svg.Target(household=h, unit=int(lay.unit_of[h]),
+                                    grid=int(lay.grid_of[h]))
+    unit = map_svg.target(snap, "unit", 7)
+    assert unit is not None and (unit.unit, unit.kind) == (7, "unit")
+    assert map_svg.block_target(geom, snap, 1) == map_svg.Target(
+        unit=int(np.flatnonzero(lay.grid_of_unit == 1)[0]), grid=1)
+    first = int(sim.model.businesses.first_unit[1])
+    assert map_svg.target(snap, "business", 1) == map_svg.Target(
+        business=1, unit=first, grid=int(lay.grid_of_unit[first]))
+    assert map_svg.target(snap, "courier", 0) is None
+    layer = map_svg.layer("selection", geom, snap, "zh", picked)
+    assert 'class="selected" data-kind="household"' in layer
+
+
+def test_map_layers_mark_interventions_dashed_until_they_apply():
+    session = Session.start(small())
+    session.step(2)
+    sim = session.sims[0]
+    geom = mp.build(sim.model.layout)
+    assert map_svg.layers(geom, sim.snapshot(), "zh")["marks"] == ""
+    grid = int(np.flatnonzero(~sim.model.couriers.station_grid)[0])
+    stations = map_svg.layer("stations", geom, sim.snapshot(), "en").count('class="station"')
+    session.intervene([0], "open_station", {"grid": grid})
+    session.intervene([0], "start_club", {"unit": int(np.flatnonzero(
+        sim.model.layout.grid_of_unit == grid)[0])})
+    marks = map_svg.layer("marks", geom, sim.snapshot(), "en")
+    assert 'data-pending="1"' in marks and "stroke-dasharray" in marks
+    session.step()
+    snap = sim.snapshot()
+    marks = map_svg.layer("marks", geom, snap, "en")
+    assert 'data-pending="0"' in marks and "stroke-dasharray" not in marks
+    assert map_svg.layer("stations", geom, snap, "en").count('class="station"') == stations + 1
+    # a layer's inputs say when it must be redrawn
+    assert map_svg.layer_inputs("stations", snap) != b""
+    assert map_svg.layer_inputs("party", snap) == snap.party.tobytes()
 
 
 def test_aggregated_map_colours_units_by_share():
@@ -172,39 +231,63 @@ def test_aggregated_map_colours_units_by_share():
     session.step()
     snap = session.snapshots()[0]
     geom = mp.build(snap.layout)
-    svg = map_svg.render(geom, snap, "zh")
-    assert geom.level == "unit" and len(re.findall(r'<rect class="b\d"', svg)) == snap.layout.units
-    shares = mp.cell_stats(geom, snap).share
+    assert geom.level == "unit"
+    codes = map_svg.codes(geom, snap)["cell"]
+    assert len(codes) == snap.layout.units
     expected = session.sims[0].model.unit_summary()["participation_rate_last_week"]
-    np.testing.assert_allclose(shares, expected)
+    assert codes == "".join(map(str, mp.share_bin(expected.to_numpy())))
 
 
 # --- charts ---------------------------------------------------------------------------------
 
-def _ink(png: bytes) -> float:
-    from io import BytesIO
+def test_chart_spec_names_every_panel_and_marks_mechanisms_not_in_the_scenario():
+    session = Session.start(small(), preset_b="baseline")
+    snaps = session.snapshots()
+    spec = chart_data.spec(snaps, "zh")
+    assert [p["key"] for p in spec["panels"]] == [p.key for p in chart_data.PANELS]
+    assert spec["runs"] == ["A", "B"] and spec["panels"][0]["gap"]
+    for panel in spec["panels"]:
+        assert CJK.search(panel["title"]) and panel["unit"] and panel["help"]
+    by_key = {p["key"]: p for p in spec["panels"]}
+    assert by_key["groups"]["off"] == ""  # A has groups, B not: only B's lines are left out
+    assert [s["off"] for s in by_key["groups"]["series"]] == [["B"], ["B"]]
+    base = chart_data.spec(Session.start(small("baseline")).snapshots(), "en")
+    panels = {p["key"]: p for p in base["panels"]}
+    assert panels["groups"]["off"] == "not part of this scenario"
+    co = {s["column"]: s["off"] for s in panels["co"]["series"]}
+    assert co["co_plan"] == [""] and co["co_build"] == []
 
-    return float(np.asarray(Image.open(BytesIO(png)).convert("L"), dtype=float).std())
+
+def test_charts_send_history_in_blocks_and_only_recent_weeks_each_week():
+    session = Session.start(small())
+    session.step(chart_data.FOLD + 3)
+    snaps = session.snapshots()
+    history, latest = chart_data.history(snaps), chart_data.latest(snaps)
+    assert history[0]["week"] == list(range(1, chart_data.FOLD + 1))
+    assert latest[0]["week"] == [chart_data.FOLD + 1, chart_data.FOLD + 2, chart_data.FOLD + 3]
+    frame = snaps[0].frame
+    joined = history[0]["participation_rate"] + latest[0]["participation_rate"]
+    np.testing.assert_allclose(joined, frame["participation_rate"], atol=1e-5)
+    session.step()
+    assert chart_data.history(session.snapshots()) == history  # unchanged: not sent again
 
 
-def test_dashboard_draws_and_marks_interventions_without_missing_glyphs():
+def test_week_axis_ends_at_fixed_points():
+    assert [chart_data.x_max(w) for w in (0, 12, 13, 30, 104, 105, 600)] == [
+        12, 12, 24, 52, 104, 208, 1040]
+
+
+def test_chart_marks_one_line_per_run_and_week_with_what_happened():
     session = Session.start(small(), preset_b="baseline")
     session.step(3)
-    session.intervene([0], "post_red_list", {})
-    session.step(2)
-    snaps = session.snapshots()
-    for lang in ("zh", "en"):
-        with warnings.catch_warnings():
-            warnings.filterwarnings("error", message=".*missing from.*font")
-            fig = charts.dashboard(snaps, lang)
-            png = charts.dashboard_png(snaps, lang)
-        assert _ink(png) > 10
-        marks = [line for ax in fig.axes for line in ax.get_lines()
-                 if (line.get_gid() or "").startswith("intervention-")]
-        assert len(marks) == 6  # one per panel, at week 4
-        assert all(line.get_xdata()[0] == 4 for line in marks)
-    titles = [ax.get_title() for ax in charts.dashboard(snaps, "zh").axes if ax.get_title()]
-    assert titles[0] == "每周参与率" and all(CJK.search(t) for t in titles)
+    session.intervene([0, 1], "post_red_list", {})
+    session.intervene([0], "start_club", {"unit": 0})
+    marks = chart_data.marks(session.snapshots(), "zh")
+    assert marks == [{"run": 0, "week": 4, "pending": True, "text": "红榜 · 社团"},
+                     {"run": 1, "week": 4, "pending": True, "text": "红榜"}]
+    session.step()
+    assert not any(m["pending"] for m in chart_data.marks(session.snapshots(), "en"))
+    assert chart_data.x_end(session.snapshots()) == 12
 
 
 # --- animation ------------------------------------------------------------------------------
@@ -218,6 +301,55 @@ def test_animation_gif_has_one_frame_per_week_and_is_written_atomically(tmp_path
         assert np.asarray(frames[-1].convert("L"), dtype=float).std() > 10
     assert [p.name for p in tmp_path.iterdir()] == ["demo.gif"]
     assert out.stat().st_mode & 0o044  # readable by others, not mkstemp's 0600
+
+
+def test_animation_frames_share_axes_and_legend_and_the_first_has_data():
+    from matplotlib.figure import Figure
+
+    sc = scenarios.load("small-units")
+    weeks = 6
+    frame = animate.chart_frame(sc.params, 2, sc.name, weeks)
+    sim = Sim(sc.params, 2, sc.name)
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_axes((0.1, 0.3, 0.8, 0.6))
+    seen = []
+    for week in range(1, weeks + 1):
+        sim.step()
+        charts.draw_main(ax, [sim.snapshot()], "en", frame)
+        fig.canvas.draw()
+        legend = ax.get_legend().get_window_extent()
+        seen.append((ax.get_xlim(), ax.get_ylim(), tuple(np.round(legend.bounds, 1))))
+        if week == 1:  # one week: each line is a single visible dot
+            dots = [line for line in ax.get_lines() if (line.get_gid() or "").startswith("now-")]
+            assert len(dots) == 3 and all(len(d.get_xdata()) == 1 and d.get_marker() == "o"
+                                          for d in dots)
+    assert len(set(seen)) == 1  # nothing moves from frame to frame
+    highest = sim.model.frame[list(charts.MAIN_COLUMNS)].to_numpy().max()
+    assert highest <= frame.top < highest + 0.2 and frame.weeks == weeks
+
+
+def test_animation_reports_progress_frame_by_frame(tmp_path):
+    done = []
+    animate.write("small-units", tmp_path / "p.gif", weeks=3, lang="en",
+                  progress=lambda frame, total: done.append((frame, total)))
+    assert done == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_animate_command_shows_progress_in_a_log(tmp_path):
+    """Through the real entry point: not on a terminal, a line at each quarter of the frames
+    (on a terminal, a progress bar)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = tmp_path / "a.gif"
+    linli = Path(sys.executable).with_name("linli")  # the installed console script
+    result = subprocess.run([str(linli), "animate", "small-units", "--weeks", "4", "--lang", "en",
+                             "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "Drawing frames" in line] == [
+        f"Drawing frames {k}/4" for k in (1, 2, 3, 4)]
+    assert "written" in result.stdout and out.is_file()
 
 
 def test_map_draws_with_matplotlib_at_every_level():
@@ -291,38 +423,47 @@ def test_front_end_assets_match_solara():
 # --- the page, rendered in-process ----------------------------------------------------------
 
 class PageUnderTest:
-    """The page module with fresh per-tab state (small runs, so steps are quick)."""
+    """The page's state (``app_state``) with fresh per-tab values (small runs, so steps are
+    quick); ``render()`` mounts ``page.Page``."""
 
-    def __init__(self, module) -> None:
-        self.module = module
+    def __init__(self, state) -> None:
+        self.state = state
         self.contexts: list = []
 
     def __getattr__(self, name: str):
-        return getattr(self.module, name)
+        return getattr(self.state, name)
 
     def render(self):
         import solara
 
-        _, rc = solara.render(self.module.Page(), handle_error=False)
+        from trainer import page as module
+
+        _, rc = solara.render(module.Page(), handle_error=False)
         self.contexts.append(rc)
         return rc
 
 
 @pytest.fixture
-def page():
-    from trainer import page as module
+def page(monkeypatch):
+    from trainer import app_state as state
+    from trainer.server import FAST_ENV
 
-    module.PLAYING.set(False)
-    module.LANG.set("zh")
-    module.SETTINGS.set(small())
-    module.AB.set(False)
-    module.PRESET_B.set("baseline")
-    module.MESSAGE.set(None)
-    module.ERROR.set(None)
-    module.SESSION.set(None)
-    under_test = PageUnderTest(module)
+    for key, value in FAST_ENV.items():  # the renderer ``linli app`` uses
+        monkeypatch.setenv(key, value)
+
+    state.PLAYING.set(False)
+    state.LANG.set("zh")
+    state.SETTINGS.set(small())
+    state.AB.set(False)
+    state.PRESET_B.set("baseline")
+    state.MESSAGE.set(None)
+    state.ERROR.set(None)
+    state.SELECTED.set(None)
+    state.PAINTED.set(-1)
+    state.SESSION.set(None)
+    under_test = PageUnderTest(state)
     yield under_test
-    module.PLAYING.set(False)
+    state.PLAYING.set(False)
     for rc in under_test.contexts:  # unmount, so later state changes reach no old page
         rc.close()
 
@@ -342,29 +483,87 @@ def _html(rc, cls: str):
     return found
 
 
+def _maps(rc):
+    from trainer.map_widget import MapWidget
+
+    return rc.find(MapWidget).widgets
+
+
+def _charts(rc):
+    from trainer.charts_widget import ChartsWidget
+
+    return rc.find(ChartsWidget).widget
+
+
+def _text(rc, classes: str) -> str:
+    """The text of the Html elements whose classes are exactly ``classes``."""
+    import ipyvuetify as v
+
+    return " ".join(str(c) for w in rc.find(v.Html, class_=classes).widgets
+                    for c in w.children)
+
+
+class Changes:
+    """The synced traits a widget changes, with the size each would send."""
+
+    def __init__(self, widget) -> None:
+        import json
+
+        self.sizes: dict[str, int] = {}
+
+        def seen(change) -> None:
+            if widget.trait_metadata(change["name"], "sync"):
+                self.sizes[change["name"]] = len(json.dumps(change["new"], default=str))
+
+        widget.observe(seen)
+
+
 def test_page_steps_and_switches_language(page):
     import ipyvuetify as v
 
     rc = page.render()
     assert page.SESSION.value.week == 0
-    first = _html(rc, "linli-map")[0].unsafe_innerHTML
-    assert 'data-week="0"' in first
+    (world,) = _maps(rc)
+    assert world.frame["week"] == 0 and "网格 0" in world.base
     _button(rc, "linli-step").click()
     assert page.SESSION.value.week == 1
-    assert 'data-week="1"' in _html(rc, "linli-map")[0].unsafe_innerHTML
-    step = _button(rc, "linli-step")
-    assert step.children == ["下一周"]
+    assert world.frame["week"] == 1 and _charts(rc).data("latest")[0]["week"] == [1]
+    assert "第 1 周" in _text(rc, "linli-week")
+    assert _button(rc, "linli-step").children == ["下一周"]
     switch = rc.find(v.BtnToggle, class_="linli-lang").widget
     switch.v_model = 1  # what clicking "English" does in the browser
-    assert _button(rc, "linli-step").children == ["Step one week"]
-    assert "<title>Household #" in _html(rc, "linli-map")[0].unsafe_innerHTML
+    assert _button(rc, "linli-step").children == ["Next week"]
+    assert "grid 0" in world.base and _charts(rc).data("spec")["panels"][0]["title"] == (
+        "Weekly participation")
+    world.vue_hover({"kind": "household", "i": 0})
+    assert world.tip["key"] == "household:0" and world.tip["text"].startswith("Household #0")
     switch.v_model = 0
     assert _button(rc, "linli-step").children == ["下一周"]
+    assert world.tip["text"].startswith("住户 #0")
+
+
+def test_a_week_sends_only_what_changed(page):
+    """The map gets its colour codes (a few KB), the charts the weeks since their last block:
+    nothing drawn once is sent again, and the controls are not re-rendered."""
+    import ipyvuetify as v
+
+    rc = page.render()
+    (world,) = _maps(rc)
+    charts_widget = _charts(rc)
+    for _ in range(3):
+        _button(rc, "linli-step").click()
+    map_changes, chart_changes = Changes(world), Changes(charts_widget)
+    preset = rc.find(v.Select, class_="linli-preset").widget
+    preset_changes = Changes(preset)
+    _button(rc, "linli-step").click()
+    assert "base" not in map_changes.sizes and "frame" in map_changes.sizes
+    assert sum(map_changes.sizes.values()) < 4 * page.SESSION.value.sims[0].model.layout.households
+    assert set(chart_changes.sizes) <= {"latest_json", "marks_json", "x_end"}
+    assert chart_changes.sizes["latest_json"] < 3000
+    assert preset_changes.sizes == {}
 
 
 def test_page_preset_and_reset_rebuild_the_model(page):
-    import ipyvuetify as v
-
     rc = page.render()
     _button(rc, "linli-step").click()
     page.SETTINGS.set(page.SETTINGS.value.with_preset("baseline"))  # what the picker does
@@ -372,40 +571,154 @@ def test_page_preset_and_reset_rebuild_the_model(page):
     _button(rc, "linli-reset").click()
     session = page.SESSION.value
     assert session.week == 0 and session.sims[0].params == scenarios.load("baseline").params
-    shown = rc.find(v.Html, class_="linli-note linli-summary").widget.children[0]
-    assert shown.startswith("3000 户 · 10 个邻里单元") and "红榜：关" in shown
+    shown = _text(rc, "linli-note linli-summary")
+    lay = session.sims[0].model.layout
+    sizes = f"{lay.unit_size.min()}–{lay.unit_size.max()}"
+    assert shown.startswith(f"3000 户 · {lay.units} 个邻里单元（每单元 {sizes} 户）")
+    assert "红榜：关" in shown
 
 
-def test_page_intervention_is_queued_and_marked(page):
-
+def test_page_intervention_at_a_place_clicked_on_the_map(page):
     rc = page.render()
+    (world,) = _maps(rc)
     _button(rc, "linli-iv-post_red_list").click()
-    _button(rc, "linli-iv-start_club").click()
-    log = _html(rc, "linli-iv-log")[0].unsafe_innerHTML
-    assert "第 1 周 · 张贴红榜" in log and "成立社团 (单元 0)（待生效）" in log
-    assert 'class="intervention"' in _html(rc, "linli-map")[0].unsafe_innerHTML
-    _button(rc, "linli-step").click()
+    assert "第 1 周生效" in page.MESSAGE.value("zh") and "红榜" in page.MESSAGE.value("zh")
     sim = page.SESSION.value.sims[0]
+    h = 57
+    unit = int(sim.model.layout.unit_of[h])
+    world.vue_pick({"kind": "household", "i": h})  # a click on household 57's square
+    assert f"住户 #{h}" in _text(rc, "linli-selected")
+    assert 'class="selected"' in world.selection
+    _button(rc, "linli-iv-start_club").click()
+    message = page.MESSAGE.value("zh")
+    assert f"成立社团（单元 {unit}）" in message and "虚线框" in message and "第 1 周" in message
+    assert 'data-pending="1"' in world.marks
+    log = _html(rc, "linli-iv-log")[0].unsafe_innerHTML
+    assert "第 1 周 · 张贴红榜" in log and f"成立社团 (单元 {unit})（待生效）" in log
+    assert [m["pending"] for m in _charts(rc).data("marks")] == [True]
+    _button(rc, "linli-step").click()
     assert [i.kind for i in sim.model.intervention_log] == ["post_red_list", "start_club"]
     assert "待生效" not in _html(rc, "linli-iv-log")[0].unsafe_innerHTML
+    assert 'data-pending="0"' in world.marks
 
 
-def test_page_ab_mode_shows_two_maps(page):
-
+def test_page_ab_mode_shows_two_maps_that_describe_their_own_structure(page):
     page.AB.set(True)
+    page.SETTINGS.set(page.SETTINGS.value.changed(couriers=5))
     rc = page.render()
     _button(rc, "linli-reset").click()
-    assert len(page.SESSION.value.sims) == 2
+    a, b = page.SESSION.value.sims
     _button(rc, "linli-step").click()
-    maps = _html(rc, "linli-map")
-    assert len(maps) == 2 and all('data-week="1"' in m.unsafe_innerHTML for m in maps)
+    maps = _maps(rc)
+    assert len(maps) == 2 and all(m.frame["week"] == 1 for m in maps)
+    summaries = _text(rc, "linli-note linli-summary").split(" 3000 户")
+    for sim, text in zip((a, b), summaries, strict=True):
+        lay = sim.model.layout
+        assert f"{lay.units} 个邻里单元" in text and f"{lay.count('grid')} 个网格" in text
+        assert f"快递员：{len(sim.model.couriers)}" in text
+    changed = _text(rc, "linli-note linli-changed")
+    assert "快递员人数" in changed  # A differs from its preset, and says so
+    assert _charts(rc).data("spec")["runs"] == ["A", "B"]
 
 
 def test_page_reports_invalid_settings_and_keeps_the_run(page):
-
     rc = page.render()
     before = page.SESSION.value
     page.SETTINGS.set(page.SETTINGS.value.changed(households=50, unit_size=(100, 500)))
     _button(rc, "linli-reset").click()
     assert page.SESSION.value is before
     assert "参数无效" in page.ERROR.value("zh")
+
+
+def test_play_keeps_to_the_speed_chosen(page, monkeypatch):
+    """The play loop's schedule: at 5 weeks/s a slow week does not slow the next ones, and a
+    page a week or more behind gets the missed weeks at once."""
+    from trainer import app_state
+
+    clock = {"now": 0.0}
+    stepped: list[int] = []
+    page.reset()  # a session without a rendered page, whose Play would start its own loop
+    session = page.SESSION.value
+    page.SPEED.set(5)
+
+    def step(weeks: int = 1) -> None:
+        stepped.append(weeks)
+        clock["now"] += 0.5 if len(stepped) == 2 else 0.01  # the second week is slow
+        for sim in session.sims:
+            sim.week_count = getattr(sim, "week_count", 0) + weeks
+        if len(stepped) == 6:
+            page.PLAYING.set(False)
+
+    monkeypatch.setattr(session, "step", step)
+    monkeypatch.setattr(app_state.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(app_state.time, "sleep", lambda s: clock.__setitem__(
+        "now", clock["now"] + s))
+    monkeypatch.setattr(app_state, "bump", lambda: None)
+    page.PLAYING.set(True)
+    app_state.play_loop()
+    assert stepped[:2] == [1, 1] and stepped[2] == 2  # caught up the week the slow one cost
+    assert clock["now"] == pytest.approx(sum(stepped) / 5, abs=0.05)  # 5 weeks a second
+
+
+def test_only_the_newest_press_of_play_plays(page, monkeypatch):
+    """Pause then Play while the loop sleeps: the old loop wakes to a newer one and stops, so
+    the weeks do not come twice as fast."""
+    from trainer import app_state
+
+    page.reset()  # a session without a rendered page, whose Play would start its own loop
+    session = page.SESSION.value
+    stepped: list[int] = []
+
+    def step(weeks: int = 1) -> None:
+        stepped.append(weeks)
+        if len(stepped) == 1:  # meanwhile: Pause, Play, and a new loop started
+            app_state.PLAY_RUN.set(app_state.PLAY_RUN.peek() + 1)
+        if len(stepped) == 5:
+            page.PLAYING.set(False)
+
+    monkeypatch.setattr(session, "step", step)
+    monkeypatch.setattr(app_state.time, "sleep", lambda s: None)
+    monkeypatch.setattr(app_state, "bump", lambda: None)
+    page.PLAYING.set(True)
+    app_state.play_loop()
+    assert stepped == [1]
+
+
+def test_play_waits_for_the_page_then_catches_up(page, monkeypatch):
+    """A page slower than the speed chosen: each week waits until it is on the screen, and
+    the weeks missed meanwhile come together in the next frame."""
+    from trainer import app_state
+
+    clock = {"now": 0.0}
+    stepped: list[int] = []
+    page.reset()
+    session = page.SESSION.value
+    page.SPEED.set(10)
+    app_state.painted(0)  # a page that reports what it shows
+    week = {"now": 0}
+
+    def step(weeks: int = 1) -> None:
+        stepped.append(weeks)
+        week["now"] += weeks
+        if len(stepped) == 12:
+            page.PLAYING.set(False)
+
+    def sleep(seconds: float) -> None:
+        clock["now"] += seconds
+        if clock["now"] >= paint_at["t"]:  # the page shows a week 0.35 s after it is sent
+            app_state.painted(week["now"])
+
+    paint_at = {"t": 0.0}
+
+    def bump() -> None:
+        paint_at["t"] = clock["now"] + 0.35
+
+    monkeypatch.setattr(session, "step", step)
+    monkeypatch.setattr(type(session), "week", property(lambda self: week["now"]))
+    monkeypatch.setattr(app_state.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(app_state.time, "sleep", sleep)
+    monkeypatch.setattr(app_state, "bump", bump)
+    page.PLAYING.set(True)
+    app_state.play_loop()
+    assert stepped[0] == 1 and all(w >= 3 for w in stepped[1:])  # ~0.35 s a frame at 10/s
+    assert sum(stepped) / clock["now"] == pytest.approx(10, rel=0.15)

@@ -1,10 +1,15 @@
 """``linli animate``: the community map and the participation chart, one frame per week,
-written as a GIF (Pillow) or an MP4 (ffmpeg) for slides."""
+written as a GIF (Pillow) or an MP4 (ffmpeg) for slides.
+
+The run is simulated once before drawing (a few milliseconds a week) so that every frame
+shares the same axes (``charts.Frame``) and legend; ``progress`` hears of each frame drawn.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -14,7 +19,7 @@ from matplotlib.figure import Figure
 
 import scenarios
 from experiments.reporting.plots import style, warn_if_no_cjk_font
-from model.params import ParameterError
+from model.params import ParameterError, Params
 
 from . import charts, map_mpl
 from . import map as mp
@@ -55,8 +60,21 @@ def writer_for(path: Path, fps: int) -> animation.AbstractMovieWriter:
     raise AnimationError(f"unknown animation format '{path.suffix}': use .gif or .mp4")
 
 
+Progress = Callable[[int, int], None]  # (frames written, frames in all)
+
+
+def chart_frame(params: Params, seed: int, name: str, weeks: int) -> charts.Frame:
+    """The chart axes that fit the whole run (simulated here, without drawing)."""
+    sim = Sim(params, seed, name, title={})
+    for _ in range(weeks):
+        sim.step()
+    frame = sim.model.frame
+    values = frame[[c for c in charts.MAIN_COLUMNS if c in frame]].to_numpy(dtype=float)
+    return charts.Frame.fitting(values, weeks)
+
+
 def write(scenario: str, out: Path, weeks: int = 52, seed: int = 1, lang: str = "zh",
-          fps: int = 4) -> int:
+          fps: int = 4, progress: Progress | None = None) -> int:
     """Run ``scenario`` for ``weeks`` weeks and write one frame per week to ``out`` (written
     to a temporary file beside it, then renamed, so ``out`` is never half written).
     Returns the number of frames."""
@@ -69,6 +87,7 @@ def write(scenario: str, out: Path, weeks: int = 52, seed: int = 1, lang: str = 
         sc = scenarios.load(scenario)
     except (scenarios.ScenarioError, ParameterError) as err:
         raise AnimationError(str(err)) from None
+    frame = chart_frame(sc.params, seed, sc.name, weeks)
     sim = Sim(sc.params, seed, sc.name, title=sc.title)
     geom = mp.build(sim.model.layout)
     warn_if_no_cjk_font(lang, [sc.text("title", lang)])
@@ -84,21 +103,22 @@ def write(scenario: str, out: Path, weeks: int = 52, seed: int = 1, lang: str = 
             fig = Figure(figsize=(12.8, 6.0), dpi=DPI)
             FigureCanvasAgg(fig)
             map_ax = fig.add_axes((0.01, 0.13, 0.57, 0.78))
-            chart_ax = fig.add_axes((0.64, 0.2, 0.34, 0.68))
+            chart_ax = fig.add_axes((0.64, 0.26, 0.34, 0.62))
             fig.legend(handles=map_mpl.legend_handles(geom, lang), loc="lower left",
                        bbox_to_anchor=(0.01, 0.0), ncol=5, fontsize=8, frameon=False,
                        handlelength=1.2, columnspacing=1.2)
             with writer.saving(fig, str(tmp), dpi=DPI):
-                for _ in range(weeks):
+                for done in range(1, weeks + 1):
                     sim.step()
                     snap = sim.snapshot()
                     map_mpl.draw(map_ax, geom, snap, lang, legend=False)
-                    chart_ax.clear()
-                    charts.draw_main(chart_ax, [snap], lang)
+                    charts.draw_main(chart_ax, [snap], lang, frame)
                     fig.suptitle(tr("animation_title", lang, title=snap.scenario_title(lang),
                                     week=snap.week), fontsize=14, x=0.01, ha="left",
                                  fontweight="bold")
                     writer.grab_frame()
+                    if progress is not None:
+                        progress(done, weeks)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -6,6 +6,8 @@ imports (Solara, the animation writer) happen inside the commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -48,13 +50,42 @@ def animate_command(
 ) -> None:
     """Write the map and the participation chart, week by week, as a GIF or MP4 for slides."""
     from . import animate
+    from .labels import tr
 
     try:
-        frames = animate.write(scenario, out, weeks=weeks, seed=seed, lang=lang.value, fps=fps)
+        with frame_progress(lang.value, weeks) as progress:
+            frames = animate.write(scenario, out, weeks=weeks, seed=seed, lang=lang.value,
+                                   fps=fps, progress=progress)
     except animate.AnimationError as err:
         _fail(str(err))
     else:
-        Console().print(f"written {out} ({frames} frames)", highlight=False)
+        Console().print(tr("animate_written", lang.value, out=out, frames=frames),
+                        highlight=False, markup=False)
+
+
+@contextmanager
+def frame_progress(lang: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on a terminal (on stderr); elsewhere, as in a log, a line at each
+    quarter of the frames."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .labels import tr
+
+    console = Console(stderr=True)
+    label = tr("animate_progress", lang)
+    if console.is_terminal:
+        with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console,
+                      transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda done, _total: bar.update(task, completed=done)
+        return
+    marks = {max(1, round(total * q / 4)) for q in (1, 2, 3, 4)}
+
+    def report(done: int, frames: int) -> None:
+        if done in marks:
+            console.print(f"{label} {done}/{frames}", highlight=False, markup=False)
+
+    yield report
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,7 @@
 """Every word the trainer app and its animations show, in Chinese (default) and English.
 
 ``tr(key, lang, **fields)`` fills a template; ``series(column, lang)`` names a weekly output
-as the comparison reports do (``experiments.i18n``), so the app and the reports agree.
+as the comparison reports do (``experiments.reporting.i18n``), so the app and the reports agree.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ DEFAULT_LANG = i18n.DEFAULT_LANG
 TEXT: dict[str, dict[str, str]] = {
     # page
     "app_title": {"zh": "邻里 · 居民参与共治演示", "en": "Linli · co-governance trainer"},
-    "language": {"zh": "语言", "en": "Language"},
     "lang_zh": {"zh": "中文", "en": "中文"},
-    "lang_en": {"zh": "English", "en": "English"},
+    "lang_en": {"zh": "EN", "en": "EN"},
     "scenario": {"zh": "情景", "en": "Scenario"},
     "preset": {"zh": "预设情景", "en": "Preset scenario"},
     "ab_mode": {"zh": "A/B 对比：两个情景同一随机种子并排运行",
@@ -46,17 +45,24 @@ TEXT: dict[str, dict[str, str]] = {
     "off": {"zh": "关", "en": "off"},
     # run controls
     "run": {"zh": "运行", "en": "Run"},
-    "step": {"zh": "下一周", "en": "Step one week"},
+    "step": {"zh": "下一周", "en": "Next week"},
     "play": {"zh": "播放", "en": "Play"},
     "pause": {"zh": "暂停", "en": "Pause"},
     "reset": {"zh": "重置", "en": "Reset"},
-    "speed": {"zh": "速度（周/秒）", "en": "Speed (weeks per second)"},
+    "speed_short": {"zh": "周/秒", "en": "weeks/s"},
     "play_stopped": {"zh": "已运行到第 {weeks} 周，自动暂停；再按“播放”继续。",
                      "en": "Paused at week {weeks}, the end of the scenario's horizon; press "
                            "Play to go on."},
     "week": {"zh": "第 {week} 周", "en": "Week {week}"},
-    "summary": {"zh": "{households} 户 · {units} 个邻里单元 · {grids} 个网格",
-                "en": "{households} households · {units} neighbour units · {grids} grid cells"},
+    "summary": {"zh": "{households} 户 · {units} 个邻里单元（每单元 {sizes} 户）· "
+                      "{lis} 个楼栋（里） · {grids} 个网格",
+                "en": "{households} households · {units} neighbour units of {sizes} · "
+                      "{lis} buildings (里) · {grids} grid cells"},
+    "summary_changed": {"zh": "A 的参数已在左侧修改（{what}），不再是预设原样。",
+                        "en": "A's settings were changed on the left ({what}); it is not the "
+                              "preset as published."},
+    "ab_note": {"zh": "左侧参数只作用于 A；B 按其预设原样运行。",
+                "en": "The settings on the left apply to A; B runs its preset as it is."},
     "summary_mechanisms": {"zh": "红榜：{board} · 兴趣小组：{groups} · 邻里长：{heads} · "
                                  "快递员：{couriers} · 企业：{businesses}",
                            "en": "board: {board} · groups: {groups} · heads: {heads} · "
@@ -67,25 +73,36 @@ TEXT: dict[str, dict[str, str]] = {
     "interventions_note": {"zh": "每项干预从下一周起生效，并在地图和图表上标出。",
                            "en": "Each takes effect from the next week and is marked on the "
                                  "map and the charts."},
-    "target": {"zh": "作用于", "en": "Apply to"},
     "both": {"zh": "A 和 B", "en": "A and B"},
     "unit": {"zh": "单元", "en": "Unit"},
     "household": {"zh": "住户", "en": "Household"},
     "grid": {"zh": "网格", "en": "Grid cell"},
     "business": {"zh": "企业", "en": "Business"},
-    "head_choice": {"zh": "邻里长人选", "en": "Who becomes head"},
-    "head_best": {"zh": "单元最佳人选", "en": "unit's best"},
-    "head_chosen": {"zh": "指定住户", "en": "chosen household"},
     "do_post_red_list": {"zh": "立即张贴红榜", "en": "Post the red list now"},
-    "do_start_club": {"zh": "在该单元成立兴趣社团", "en": "Start a club in this unit"},
-    "do_appoint_head": {"zh": "任命邻里长", "en": "Appoint a neighbour head"},
-    "do_open_station": {"zh": "在该网格开设快递驿站", "en": "Open a courier station here"},
-    "do_offer_parking": {"zh": "该企业开放车位", "en": "This business offers its parking"},
-    "queued": {"zh": "已安排：{what}（{where}），第 {week} 周生效",
-               "en": "Queued: {what} ({where}), from week {week}"},
+    "queued": {"zh": "已安排：{what}（{where}），第 {week} 周生效。",
+               "en": "Queued: {what} ({where}) from week {week}."},
+    "queued_map": {"zh": "地图上以虚线框标出，图表中以点线标出。",
+                   "en": "Dashed box on the map, dotted line in the charts."},
+    "queued_nomap": {"zh": "图表中以点线标出；红榜在图表下方列出。",
+                     "en": "Dotted line in the charts; the list shows below them."},
+    "pick_hint": {"zh": "点击地图选择位置：住户、单元、网格或企业方块。",
+                  "en": "Click the map to choose where: a household, unit, grid block or "
+                        "business square."},
+    "nothing_selected": {"zh": "尚未选择位置", "en": "Nothing chosen yet"},
+    "selected": {"zh": "已选（地图 {map}）：{what}", "en": "Chosen on map {map}: {what}"},
+    "selected_single": {"zh": "已选：{what}", "en": "Chosen: {what}"},
+    "do_start_club_at": {"zh": "在{unit}成立兴趣社团", "en": "Start a club in {unit}"},
+    "do_appoint_best": {"zh": "任命{unit}最佳人选为邻里长",
+                        "en": "Appoint {unit}'s best candidate as head"},
+    "do_appoint_household": {"zh": "任命住户 #{household} 为邻里长",
+                             "en": "Appoint household #{household} as head"},
+    "do_open_station_at": {"zh": "在{grid}开设快递驿站", "en": "Open a courier station in {grid}"},
+    "do_offer_parking_at": {"zh": "企业 #{business} 开放车位",
+                            "en": "Business #{business} offers its parking"},
+    "pick_business": {"zh": "企业开放车位：先在地图上点击一个企业方块。",
+                      "en": "Parking: first click a business square on the map."},
     "no_couriers": {"zh": "此情景没有快递员，无法开设驿站。",
                     "en": "This scenario has no couriers, so no station can open."},
-    "no_businesses": {"zh": "此情景没有企业。", "en": "This scenario has no businesses."},
     "intervention_error": {"zh": "无法执行：{error}", "en": "Cannot do that: {error}"},
     # intervention names (charts, map, lists)
     "iv_post_red_list": {"zh": "张贴红榜", "en": "red list"},
@@ -103,10 +120,9 @@ TEXT: dict[str, dict[str, str]] = {
     "iv_where_grid": {"zh": "网格 {grid}", "en": "grid cell {grid}"},
     "iv_where_business": {"zh": "企业 #{business}", "en": "business #{business}"},
     "iv_where_all": {"zh": "全社区", "en": "everyone"},
-    "iv_log": {"zh": "干预记录", "en": "Interventions"},
+    "iv_log": {"zh": "干预记录", "en": "Interventions so far"},
     "iv_pending": {"zh": "（待生效）", "en": " (next week)"},
     # map
-    "map": {"zh": "社区地图", "en": "Community map"},
     "map_level_household": {"zh": "每个小方格是一户；方块是邻里单元，按网格分组。",
                             "en": "Each small square is a household; blocks are neighbour "
                                   "units, grouped by grid cell."},
@@ -131,6 +147,7 @@ TEXT: dict[str, dict[str, str]] = {
                         "en": "business (gold: sharing parking or rooms)"},
     "legend_intervention": {"zh": "干预位置（虚线：下周生效）",
                             "en": "intervention (dashed: from next week)"},
+    "legend_selected": {"zh": "已选位置（点击地图选择）", "en": "chosen place (click the map)"},
     "legend_share": {"zh": "本周参与比例", "en": "share taking part this week"},
     # tooltips
     "tip_household": {"zh": "住户 #{household} · 单元 {unit} · 网格 {grid}",
@@ -175,11 +192,10 @@ TEXT: dict[str, dict[str, str]] = {
     "kind_developer": {"zh": "开发商", "en": "developer"},
     # charts
     "chart_participation": {"zh": "每周参与率", "en": "Weekly participation"},
-    "chart_by_kind": {"zh": "不同住户的参与率", "en": "Participation by kind of household"},
-    "chart_core": {"zh": "核心志愿者（近8周参与≥6周）",
-                   "en": "Core volunteers (6 of the last 8 weeks)"},
-    "chart_groups": {"zh": "兴趣小组与成员", "en": "Interest groups and members"},
-    "chart_problems": {"zh": "问题：每周上报与解决", "en": "Problems reported and fixed per week"},
+    "chart_by_kind": {"zh": "各类住户的参与率", "en": "By kind of household"},
+    "chart_core": {"zh": "核心志愿者（近8周≥6周）", "en": "Core volunteers (≥6 of 8 weeks)"},
+    "chart_groups": {"zh": "兴趣小组与成员", "en": "Interest groups"},
+    "chart_problems": {"zh": "问题上报与解决", "en": "Problems reported, fixed"},
     "chart_co": {"zh": "五共指数", "en": "The five co-s (五共)"},
     "series_all": {"zh": "全部住户", "en": "all households"},
     "series_party": {"zh": "党员户", "en": "party"},
@@ -196,9 +212,35 @@ TEXT: dict[str, dict[str, str]] = {
     "co_evaluate": {"zh": "共评", "en": "co-evaluate"},
     "co_share": {"zh": "共享", "en": "co-share"},
     "axis_week": {"zh": "周", "en": "week"},
-    "ab_lines": {"zh": "实线：A {a}　虚线：B {b}", "en": "solid: A {a}    dashed: B {b}"},
-    "press_step": {"zh": "按“下一周”或“播放”开始", "en": "Press Step or Play to start"},
-    "charts": {"zh": "动态图表", "en": "Live charts"},
+    "charts_head": {"zh": "动态图表（横轴：周）", "en": "Live charts (x axis: week)"},
+    "legend_iv_line": {"zh": "干预（点线：待生效）", "en": "intervention (dotted: queued)"},
+    "not_in_scenario": {"zh": "此情景未包含该机制", "en": "not part of this scenario"},
+    "unit_participation": {"zh": "占全部住户", "en": "% of households"},
+    "unit_by_kind": {"zh": "占各类住户", "en": "% of each kind"},
+    "unit_core": {"zh": "占全部住户", "en": "% of households"},
+    "unit_groups": {"zh": "个 · 户", "en": "groups · households"},
+    "unit_problems": {"zh": "件/周", "en": "per week"},
+    "unit_co": {"zh": "指数 0–1", "en": "index 0–1"},
+    "help_participation": {"zh": "本周至少参与一次社区活动的住户占全部住户的比例。",
+                           "en": "Share of all households that took part in a community "
+                                 "activity this week."},
+    "help_by_kind": {"zh": "党员户、非党员户、新迁入户、老住户各自当中本周参与的比例。",
+                     "en": "Within each kind of household (party members, others, recent "
+                           "arrivals, long-term residents): the share taking part this week."},
+    "help_core": {"zh": "近8周中至少6周参与的住户比例；最初几周必然为零，因为还没有人参与满6周。",
+                  "en": "Households that took part in at least 6 of the last 8 weeks. It is "
+                        "zero for the first weeks: nobody can have 6 weeks yet."},
+    "help_groups": {"zh": "正在活动的兴趣小组数（左轴）与小组成员户数（右轴）。",
+                    "en": "Active interest groups (left axis) and member households (right "
+                          "axis)."},
+    "help_problems": {"zh": "每周上报和解决的社区问题件数。",
+                      "en": "Community problems reported and fixed each week."},
+    "help_co": {"zh": "五共，均为0–1指数：共谋＝楼栋议事会投票率，共建＝参与率与企业共建，"
+                      "共管＝公共空间质量，共评＝问题被上报的比例，共享＝居民满意度。",
+                "en": "The five co-s, each an index from 0 to 1: co-plan = council turnout, "
+                      "co-build = participation and business partnerships, co-manage = quality "
+                      "of shared spaces, co-evaluate = share of problems reported, co-share = "
+                      "residents' satisfaction."},
     # recognition board
     "board_list": {"zh": "红榜（第 {week} 周张贴，共 {count} 户）",
                    "en": "Red list (posted in week {week}, {count} households)"},
@@ -213,6 +255,9 @@ TEXT: dict[str, dict[str, str]] = {
     # command line
     "serving": {"zh": "Linli 培训演示已启动：{url}　（按 Ctrl+C 停止）",
                 "en": "Linli trainer app: {url}   (Ctrl+C to stop)"},
+    "animate_progress": {"zh": "正在绘制动画帧", "en": "Drawing frames"},
+    "animate_written": {"zh": "已写入 {out}（{frames} 帧）",
+                        "en": "written {out} ({frames} frames)"},
     "animation_title": {"zh": "{title} · 第 {week} 周", "en": "{title} · week {week}"},
 }
 

@@ -27,7 +27,7 @@ UNIT_LIMIT = 2500  # units drawn as tiles up to this many; beyond, grid cells
 CELL = 0.88  # drawn size of a household cell (the rest of its slot is the gap)
 TILE_GAP = 0.45  # between unit tiles inside a block
 BLOCK_PAD = 0.6  # inside a block's frame
-BLOCK_HEADER = 1.5  # room for the block's label
+BLOCK_HEADER = 2.4  # room for the block's label (legible on a projector)
 BLOCK_GAP = 1.0  # between blocks
 ASPECT = 1.6  # width / height the map aims for
 
@@ -71,10 +71,10 @@ class MapGeometry:
 
 
 def label_size(geom: MapGeometry) -> float:
-    """Font size of block labels (cell widths): larger on bigger maps, but a label such as
-    "社区 100" still fits in its block."""
+    """Font size of block labels (cell widths): as tall as the room above the block's cells
+    allows, but a label such as "社区 100" still fits in its block."""
     narrowest = float((geom.block_box[:, 2] - geom.block_box[:, 0]).min())
-    return min(max(0.8, geom.width / 70), narrowest / 4.6)
+    return min(BLOCK_HEADER * 0.85, narrowest / 4.6)
 
 
 def choose_level(layout: Layout) -> Level:
@@ -215,18 +215,6 @@ def cell_stats(geom: MapGeometry, snap: Snapshot) -> CellStats:
         return np.bincount(geom.cell_of_household, weights=mask, minlength=n).astype(int)
 
     return CellStats(size=count(np.ones(len(snap.contributed))), this_week=count(snap.contributed),
-                     recent=count(snap.recent > 0), party=count(snap.party),
-                     heads=count(snap.head > 0), members=count(snap.member))
-
-
-def unit_stats(snap: Snapshot) -> CellStats:
-    """The same counts per unit (for unit tooltips at household level)."""
-    lay = snap.layout
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(lay.unit_of, weights=mask, minlength=lay.units).astype(int)
-
-    return CellStats(size=lay.unit_size.astype(int), this_week=count(snap.contributed),
                      recent=count(snap.recent > 0), party=count(snap.party),
                      heads=count(snap.head > 0), members=count(snap.member))
 

@@ -90,6 +90,7 @@ class Snapshot:
     couriers: CourierView
     businesses: BusinessView
     marks: tuple[Mark, ...]
+    active: frozenset[str] = frozenset()  # mechanisms running (MECHANISMS)
 
     def scenario_title(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.scenario
@@ -101,6 +102,15 @@ class Snapshot:
                               "hours": self.board_hours[who]})
         return table.sort_values(["hours", "household"], ascending=[False, True],
                                  ignore_index=True)
+
+
+MECHANISMS = ("recognition", "groups", "heads", "problems", "commons", "councils")
+
+
+def active_mechanisms(model: LinliModel) -> frozenset[str]:
+    """The switchable mechanisms running in ``model`` (its scenario's, and those an
+    intervention started)."""
+    return frozenset(name for name in MECHANISMS if model.active(name))
 
 
 def _route_units(model: LinliModel, courier: int) -> np.ndarray:
@@ -144,11 +154,16 @@ class Sim:
         active and civic), among those not already heads if there are any."""
         return best_in_unit(self.model, unit)
 
+    def marks(self) -> tuple[Mark, ...]:
+        """Interventions applied, then those queued."""
+        m = self.model
+        return tuple([Mark.of(i, False) for i in m.intervention_log]
+                     + [Mark.of(i, True) for i in m.pending_interventions])
+
     def snapshot(self) -> Snapshot:
         m = self.model
         pop, cou, biz = m.pop, m.couriers, m.businesses
-        marks = tuple([Mark.of(i, False) for i in m.intervention_log]
-                      + [Mark.of(i, True) for i in m.pending_interventions])
+        marks = self.marks()
         return Snapshot(
             label=self.label, scenario=self.scenario, title=dict(self.title),
             params=self.params, layout=m.layout, week=m.week, frame=m.frame,
@@ -164,7 +179,7 @@ class Sim:
                                     last_unit=biz.last_unit, sharing=biz.sharing.copy(),
                                     parking=biz.parking, room=biz.room,
                                     partnership=biz.partnership.copy()),
-            marks=marks,
+            marks=marks, active=active_mechanisms(m),
         )
 
 
@@ -205,6 +220,11 @@ class Session:
     def snapshots(self) -> list[Snapshot]:
         with self.lock:
             return [sim.snapshot() for sim in self.sims]
+
+    def marks(self) -> list[tuple[Mark, ...]]:
+        """Each run's interventions (``Sim.marks``), read under the lock."""
+        with self.lock:
+            return [sim.marks() for sim in self.sims]
 
     def intervene(self, targets: list[int], kind: str,
                   details: dict[str, Any] | Callable[[Sim], dict[str, Any]]) -> list[Mark]:
