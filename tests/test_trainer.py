@@ -722,3 +722,22 @@ def test_play_waits_for_the_page_then_catches_up(page, monkeypatch):
     app_state.play_loop()
     assert stepped[0] == 1 and all(w >= 3 for w in stepped[1:])  # ~0.35 s a frame at 10/s
     assert sum(stepped) / clock["now"] == pytest.approx(10, rel=0.15)
+
+
+def test_page_says_it_shows_a_model_with_what_is_calibrated_and_assumed(page):
+    """Issue 10: the app says, in both languages, that these are model results, what is
+    calibrated to which field data and how much is assumed, with the scorecard's place."""
+    import ipyvuetify as v
+
+    from experiments.paramtable import counts
+
+    tally = counts()
+    rc = page.render()
+    zh = _text(rc, "linli-note")
+    assert "仿真模型的结果" in zh and "普通社区每周参与率" in zh
+    assert f"{tally['calibrated']}个参数依据实地数据校准" in zh
+    assert f"{tally['assumed']}个是假设值" in zh and "docs/VALIDATION.md" in zh
+    rc.find(v.BtnToggle, class_="linli-lang").widget.v_model = 1
+    en = _text(rc, "linli-note")
+    assert "simulation model" in en and "Weekly participation in an ordinary community" in en
+    assert f"{tally['assumed']} are assumptions" in en and "docs/VALIDATION.md" in en

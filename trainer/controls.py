@@ -1,4 +1,5 @@
-"""The page's controls: language, run buttons, scenario, settings, interventions.
+"""The page's controls: language, run buttons, scenario, settings, interventions, and the
+note on what the numbers are.
 
 None of them reads ``TICK``: a week going by does not re-render them.
 """
@@ -14,6 +15,7 @@ from solara.alias import rv
 import scenarios
 
 from . import app_state as st
+from . import caveat
 from .labels import LANGS, scope, tr
 from .settings import SCOPES, household_choices, unit_size_choices, unit_size_text
 from .state import Session
@@ -199,3 +201,12 @@ def InterventionLog(session: Session) -> None:
     if items:
         solara.HTML(tag="div", classes=["linli-iv-log"], unsafe_innerHTML=(
             f"<b>{tr('iv_log', lang)}</b><ul style='margin:0'>{''.join(items)}</ul>"))
+
+
+@solara.component
+def ModelNoteCard() -> None:
+    """What the numbers are: a model's results, what is calibrated and what assumed."""
+    lang = st.LANG.value
+    with solara.Card(tr("caveat_title", lang), classes=["linli-caveat"]):
+        for sentence in caveat.sentences(lang):
+            note(sentence)

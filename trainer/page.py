@@ -20,7 +20,14 @@ import solara.lab
 from solara.alias import rv
 
 from . import app_state as st
-from .controls import InterventionCard, LanguageSwitch, RunControls, ScenarioCard, SettingsCard
+from .controls import (
+    InterventionCard,
+    LanguageSwitch,
+    ModelNoteCard,
+    RunControls,
+    ScenarioCard,
+    SettingsCard,
+)
 from .labels import tr
 from .views import Views
 
@@ -69,6 +76,7 @@ CSS = """
 .linli-below { padding-top: 10px; display: flex; flex-wrap: wrap; gap: 10px 32px; }
 .linli-note { color: #616161; font-size: 14px; }
 .linli-side .linli-note { margin-bottom: 6px; }
+.linli-caveat .linli-note { font-size: 13px; }
 .linli-side .v-text-field { margin-top: 16px; }  /* room for the label floating above */
 .linli-selected { font-weight: 600; margin: 2px 0 4px 0; }
 .linli-iv-card .v-btn { margin-top: 6px; height: auto !important; min-height: 36px;
@@ -126,5 +134,6 @@ def Page() -> None:
                 ScenarioCard()
                 InterventionCard()
                 SettingsCard()
+                ModelNoteCard()
             with solara.Div(classes=["linli-main"]):
                 Views(session)
