@@ -235,8 +235,9 @@ def _in_short(s: Study) -> list[str]:
         "Where an effect keeps its sign across the ranges, its direction does not rest on "
         "the assumed values; its size does, by the amounts above. Where it can change sign, "
         "the direction itself depends on weights nobody has measured, and a report should "
-        "say so. The calibration of issue 10 (`linli calibrate`) narrows the calibrated and "
-        "screened weights; the rest stay assumed.", ""]
+        "say so. The calibration (`linli calibrate`, ODD §9) fitted the weights marked "
+        "calibrated to field data; the rest stay assumed, and no interval a report shows "
+        "covers an assumption that is wrong.", ""]
     return lines
 
 

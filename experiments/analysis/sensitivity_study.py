@@ -124,7 +124,8 @@ def noise(model: str, weeks: int, n: int) -> tuple[pd.DataFrame, float]:
 
 def _wall(store: Store) -> float:
     runs = store.runs()
-    finished = runs["finished"].astype("int64") / 1e9
+    # seconds since the epoch, whatever unit the store's timestamps have (ms from Parquet)
+    finished = (runs["finished"] - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
     return float(finished.max() - (finished - runs["seconds"]).min())
 
 

@@ -118,12 +118,13 @@ def _invite(model: LinliModel) -> None:
     building heads keep the neighbour heads of their 里 going, grid heads their building
     heads."""
     h, pop, lay, s = model.params.heads, model.pop, model.layout, model.sizes
-    territory, others = s.territory_of, np.maximum(looked_after(model), 1)
-    heads_here = _others_in(territory, pop.head > 0)
-    party_here = _others_in(territory, pop.party & pop.contributed)
-    p_head = 1.0 - (1.0 - np.minimum(1.0, h.invites_per_week / others)) ** heads_here
-    p_party = 1.0 - (1.0 - np.minimum(1.0, h.party_invites / others)) ** party_here
-    p = np.where(pop.head > 0, p_party, 1.0 - (1.0 - p_head) * (1.0 - p_party))
+    territory = s.territory_of
+    others = np.maximum(s.territory_size - 1, 1)  # per territory: the households looked after
+    is_head = pop.head > 0
+    p_head = _missed(territory, is_head, np.minimum(1.0, h.invites_per_week / others))
+    p_party = _missed(territory, pop.party & pop.contributed,
+                      np.minimum(1.0, h.party_invites / others))
+    p = np.where(is_head, 1.0 - p_party, 1.0 - p_head * p_party)
     pop.invited[:] = model.streams.heads.random(pop.size) < p
     for rank, level in ((HeadRank.NEIGHBOUR, "li"), (HeadRank.BUILDING, "grid")):
         ids = lay.of(level)
@@ -131,9 +132,15 @@ def _invite(model: LinliModel) -> None:
         pop.invited |= (pop.head == rank) & above[ids]
 
 
-def _others_in(group_of: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Per household: how many *other* households of its group have ``mask`` set."""
-    return np.bincount(group_of, weights=mask)[group_of] - mask
+def _missed(group_of: np.ndarray, mask: np.ndarray, chance: np.ndarray) -> np.ndarray:
+    """Per household: the chance that none of the *other* households of its group with
+    ``mask`` set reaches it, each with ``chance`` (per group): ``(1 − chance)^others``,
+    computed per group for the two possible counts of others (with and without oneself)."""
+    count = np.bincount(group_of, weights=mask, minlength=len(chance))
+    miss = 1.0 - chance
+    without = miss ** count  # for households without the mask: every such household counts
+    with_ = miss ** np.maximum(count - 1, 0)  # for those with it: all but oneself
+    return np.where(mask, with_[group_of], without[group_of])
 
 
 def _covered(model: LinliModel) -> np.ndarray:

@@ -28,7 +28,6 @@ class Board:
         self.scope_of, self.slots = ranking_scope(model.params.size_channels,
                                                   lay.of(rec.scope), rec.slots)
         self.scope_size = np.bincount(self.scope_of)
-        self.scope_first = np.concatenate(([0], np.cumsum(self.scope_size)[:-1]))
         self.board_of = lay.of(rec.scope)  # the board a household looks at
         self.sees = model.streams.board.random(lay.households) < rec.visibility
         self.listed = np.zeros(lay.households, dtype=bool)
@@ -106,11 +105,15 @@ def post(model: LinliModel, completed: int) -> None:
     rng = model.streams.board
     hours = pop.period_hours
     slots = np.floor(board.slots + rng.random(board.slots.shape)).astype(np.int64)
-    order = np.lexsort((rng.random(pop.size), -hours, board.scope_of))
-    scope_sorted = board.scope_of[order]
-    rank = np.arange(pop.size) - board.scope_first[scope_sorted]
+    ties = rng.random(pop.size)  # one draw per household, contributor or not
+    # rank the period's contributors within each scope: most hours first, ties at random
+    who = np.flatnonzero(hours > 0)
+    scope = board.scope_of[who]
+    who = who[np.lexsort((ties[who], -hours[who], scope))]
+    scope = board.scope_of[who]
+    rank = np.arange(len(who)) - np.searchsorted(scope, scope)
     listed = np.zeros(pop.size, dtype=bool)
-    listed[order] = (rank < slots[scope_sorted]) & (hours[order] > 0)
+    listed[who] = rank < slots[scope]
     thanked = (hours > 0) & rec.thanks
     _remember_bars(board, slots, listed, hours)
 
