@@ -104,7 +104,7 @@ def test_v2_participation_decays_after_the_launch_call(baseline_frames):
 
 
 @pytest.mark.xfail(strict=True, reason="validation target not met: week-1 participation is "
-                   "about 22%, below the 30–50% first-round range of public-goods experiments "
+                   "about 25%, below the 30–50% first-round range of public-goods experiments "
                    "(Ledyard 1995); ODD §9")
 def test_v2a_launch_in_the_first_round_range(baseline_frames):
     """V2a: week-one participation within 30–50% (Ledyard 1995, discounted for a field call)."""
