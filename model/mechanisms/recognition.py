@@ -34,6 +34,10 @@ class Board:
         self.thanked = np.zeros(lay.households, dtype=bool)
         self.hours = np.zeros(lay.households, dtype=np.float32)  # of those listed
         self.week: int | None = None  # when the latest board was posted
+        self.postings = 0  # boards posted so far
+        # the listing motive of the latest posting (it changes only when a board is posted)
+        self.motive: np.ndarray | None = None
+        self.motive_of = -1  # the posting ``motive`` belongs to
         self.period_end = 0  # last completed week the latest board covered
         # the latest posting, per ranking scope: the listed hours, sorted and padded with 0
         # for slots left empty, stored as one array with an offset per scope
@@ -83,8 +87,13 @@ def utility_term(model: LinliModel) -> np.ndarray | float:
         return pop.glow
     if not (board.posted or rec.announce):
         return 0.0
+    if board.posted and board.motive_of == board.postings:  # nothing it reads has changed
+        return board.motive + pop.glow
     habituated = rec.habituation ** pop.streak.astype(np.float32)
-    return board.sees * (rec.beta_listed * listing_chance(model) * habituated) + pop.glow
+    motive = board.sees * (rec.beta_listed * listing_chance(model) * habituated)
+    if board.posted:
+        board.motive, board.motive_of = motive, board.postings
+    return motive + pop.glow
 
 
 def step(model: LinliModel) -> None:
@@ -130,6 +139,7 @@ def post(model: LinliModel, completed: int) -> None:
     board.thanked[:] = thanked
     board.hours[:] = np.where(listed, hours, 0.0)
     board.week = model.week
+    board.postings += 1
     board.period_end = completed
     hours[:] = 0.0
     pop.period_weeks[:] = 0
