@@ -1,0 +1,59 @@
+"""External decisions (ODD §6, §7.3, §7.7): some households' and couriers' weekly choices made
+outside the model, by people (a classroom's players), instead of by the model's rule.
+
+An input, never a scripted outcome: only the forced agents' own take-part decision, hours and
+courier activity are set; everything else (what others see, beliefs, ties, invitations,
+problems) follows from them through the same arrays and rules as for any household. The rule
+still runs, and draws its random numbers, for everyone, so the model's other households meet
+the same random numbers whether or not anyone is forced (a forced choice equal to the rule's
+gives the identical run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .population import Population
+
+RULE = -1  # the model's rule decides
+
+
+@dataclass
+class ExternalDecisions:
+    """Per-household and per-courier overrides, applied every week until changed.
+
+    ``take_part``: int8, −1 the rule decides, 0 does not take part, 1 takes part;
+    ``hours``: float32, the hours a forced contributor gives (NaN: the rule's hours);
+    ``courier_active``: int8 per courier, −1 the rule, 0 or 1.
+    """
+
+    take_part: np.ndarray
+    hours: np.ndarray
+    courier_active: np.ndarray
+
+    @classmethod
+    def none(cls, households: int, couriers: int) -> ExternalDecisions:
+        """Nobody forced: the run is the model's own."""
+        return cls(take_part=np.full(households, RULE, dtype=np.int8),
+                   hours=np.full(households, np.nan, dtype=np.float32),
+                   courier_active=np.full(couriers, RULE, dtype=np.int8))
+
+    def apply_households(self, pop: Population, hours_per_contribution: float) -> None:
+        """Overwrite this week's ``contributed`` and ``hours`` of forced households (after the
+        rule has drawn, so the draws are the same either way)."""
+        forced = np.flatnonzero(self.take_part >= 0)
+        if len(forced) == 0:
+            return
+        takes = self.take_part[forced] == 1
+        rule_hours = pop.time_budget[forced] * np.float32(hours_per_contribution)
+        chosen = self.hours[forced]
+        hours = np.where(np.isnan(chosen), rule_hours, chosen).astype(np.float32)
+        pop.contributed[forced] = takes
+        pop.hours[forced] = hours * takes
+
+    def apply_couriers(self, active: np.ndarray) -> None:
+        """Overwrite this week's activity of forced couriers."""
+        forced = self.courier_active >= 0
+        active[forced] = self.courier_active[forced] == 1
