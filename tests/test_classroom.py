@@ -315,3 +315,27 @@ def test_exported_log_uses_pseudonyms_and_is_written_whole(tmp_path):
     named = w.log.frame(names=True)
     assert set(named["name"]) == {"李明", "Wang Fang"}
     assert frame["seen"].str.contains("neighbours_took_part").all()
+
+
+def test_debrief_is_self_contained_with_findings_and_written_whole(tmp_path):
+    from classroom import debrief
+
+    w = world(roles=("household", "head"), households=600)
+    tickets = [w.join("ABCDE", name) for name in ("李明", "Wang Fang", "Zhou")]
+    w.start()
+    for r in range(3):
+        for t in tickets:
+            extra = {"call_activity": r == 0} if t.role.kind == "head" else {}
+            decide(w, t, {"take_part": True, "hours": 2.0, **extra})
+    for lang in ("zh", "en"):
+        out = tmp_path / lang
+        paths = debrief.export(w, out, lang)
+        page = (out / "debrief.html").read_text(encoding="utf-8")
+        assert "李明" not in page and "Wang Fang" not in page  # pseudonyms only
+        assert "<script" not in page and "http" not in page.replace(
+            'xmlns="http://www.w3.org/2000/svg"', "")  # nothing to fetch
+        assert page.count("<svg") == 2 and 3 <= page.count('class="finding"') <= 4
+        assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    weekly = pd.read_parquet(tmp_path / "en" / "weekly.parquet")
+    assert set(weekly["world"]) == {"room", "shadow"} and weekly["week"].max() == 3
+    assert "participation averaged" in (tmp_path / "en" / "debrief.html").read_text()
