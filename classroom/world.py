@@ -421,6 +421,11 @@ class World:
         self.timeline.append(Event(self.round, self.room.week + 1,
                                    "setup" if setup else "facilitator", kind, dict(details)))
 
+    def read(self, fn: Callable[[], Any]) -> Any:
+        """``fn()`` under the world's lock (a consistent read of both models)."""
+        with self._lock:
+            return fn()
+
     def frames(self) -> tuple[Any, Any]:
         """The room's and the shadow's weekly outputs so far (copies)."""
         with self._lock:

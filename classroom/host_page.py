@@ -1,0 +1,205 @@
+"""The facilitator's projector page: room code, join address and QR code; start, pause,
+close a round, the timer and weeks per round; who has decided; the room's map, and its charts
+against the shadow world (the trainer's widgets); findings and the debrief export.
+
+It opens only with the facilitator's key in its address (printed by ``linli classroom``):
+players on the same network cannot drive the room.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+from urllib.parse import parse_qs
+
+import solara
+from solara.alias import rv
+
+from trainer import app_state as trainer_state
+from trainer import map as mp
+from trainer.page import CSS as TRAINER_CSS
+from trainer.state import Sim
+from trainer.views import Charts, MapPanel
+
+from . import auth, debrief, registry
+from .findings import findings
+from .labels import tr
+from .qr import qr_svg
+from .watch import use_world
+from .world import World
+
+TIMERS = (30.0, 60.0, 90.0, 120.0, 0.0)  # 0: no timer
+WEEKS = (1, 2, 4)
+CSS = """
+.cl-host { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'Roboto', sans-serif;
+           height: 100vh; display: grid; grid-template-columns: 330px minmax(0, 1fr);
+           font-size: 15px; overflow: hidden; }
+.cl-host .v-btn { text-transform: none; letter-spacing: normal; }
+.cl-side { overflow-y: auto; padding: 8px 12px; border-right: 1px solid #e0e0e0; }
+.cl-main { overflow-y: auto; padding: 6px 12px; display: flex; flex-direction: column; }
+.cl-code { font-size: 40px; font-weight: 800; letter-spacing: 4px; }
+.cl-join-url { font-size: 15px; word-break: break-all; }
+.cl-qr svg { width: 180px; height: 180px; }
+.cl-host-round { font-size: 20px; font-weight: 700; margin: 4px 0; }
+.cl-players { border-collapse: collapse; font-size: 14px; width: 100%; }
+.cl-players td { padding: 1px 4px; border-bottom: 1px solid #eee; }
+.cl-players tr[data-decided="1"] td.cl-mark { color: #2e7d32; }
+.cl-players tr[data-decided="0"] td.cl-mark { color: #e65100; }
+.cl-host-views { flex: 1 1 auto; min-height: 520px; display: grid;
+                 grid-template-columns: minmax(0, 45fr) minmax(0, 55fr); gap: 12px; }
+.cl-host-views .linli-map-panel { height: 100%; }
+.cl-findings li { margin: 4px 0; }
+.cl-exported { color: #2e7d32; word-break: break-all; }
+"""
+
+LANG = solara.reactive(registry.config().lang)
+VERSION = solara.reactive(0)
+EXPORTED = solara.reactive(cast(str | None, None))
+
+
+def set_lang(lang: str) -> None:
+    LANG.set(lang)
+    trainer_state.LANG.set(lang)
+
+
+@solara.component
+def Controls(world: World, version: int) -> None:
+    lang = LANG.value
+    timer = world.settings.timer_seconds or 0.0
+    label = tr("resume", lang) if world.paused and world.open else tr("start", lang)
+    with solara.Row(classes=["cl-controls"]):
+        solara.Button(label, on_click=world.start, color="primary", classes=["cl-start"],
+                      disabled=(world.open and not world.paused) or world.finished)
+        solara.Button(tr("pause", lang), on_click=world.pause, classes=["cl-pause"],
+                      disabled=world.paused or not world.open)
+        solara.Button(tr("close_round", lang), on_click=world.close_round,
+                      classes=["cl-close"], disabled=not world.open)
+    rv.Html(tag="div", children=[tr("timer", lang)])
+    with solara.ToggleButtonsSingle(value=timer, mandatory=True, classes=["cl-timer"],
+                                    on_value=lambda s: world.set_timer(s or None)):
+        for s in TIMERS:
+            solara.Button(f"{s:g}s" if s else tr("no_timer", lang), value=s, text=True,
+                          small=True, classes=[f"cl-timer-{s:g}"])
+    rv.Html(tag="div", children=[tr("weeks_per_round", lang)])
+    with solara.ToggleButtonsSingle(value=world.settings.weeks_per_round, mandatory=True,
+                                    on_value=world.set_weeks_per_round, classes=["cl-weeks"]):
+        for w in WEEKS:
+            solara.Button(str(w), value=w, text=True, small=True)
+
+
+@solara.component
+def Players(world: World, version: int) -> None:
+    lang = LANG.value
+    decided = world.decided()
+    players = world.active_players()
+    rv.Html(tag="h3", children=[tr("players", lang, count=len(players))])
+    rows = []
+    for p in players:
+        done = decided.get(p.id, False)
+        rows.append(rv.Html(tag="tr", attributes={"data-player": p.id,
+                                                  "data-decided": str(int(done))}, children=[
+            rv.Html(tag="td", children=[p.name]),
+            rv.Html(tag="td", children=[tr(f"kind_{p.role.kind}", lang)]),
+            rv.Html(tag="td", class_="cl-mark",
+                    children=[tr("decided_mark" if done else "waiting_mark", lang)]),
+        ]))
+    rv.Html(tag="table", class_="cl-players", children=rows)
+
+
+@solara.component
+def Debrief(world: World, version: int) -> None:
+    lang = LANG.value
+    found = findings(world)
+    if found:
+        rv.Html(tag="h3", children=[tr("findings", lang)])
+        rv.Html(tag="ul", class_="cl-findings", children=[
+            rv.Html(tag="li", children=[tr(f.key, lang, **f.fields)]) for f in found])
+
+    def export() -> None:
+        out = registry.config().out_dir
+        debrief.export(world, out, lang)
+        EXPORTED.set(str((out / "debrief.html").resolve()))
+
+    solara.Button(tr("export", lang), on_click=export, classes=["cl-export"],
+                  disabled=world.round == 0)
+    if EXPORTED.value:
+        rv.Html(tag="div", class_="cl-exported", attributes={"data-path": EXPORTED.value},
+                children=[tr("exported", lang, path=EXPORTED.value)])
+
+
+@solara.component
+def Views(world: World, version: int) -> None:
+    lang = LANG.value
+    week = world.room.week
+    titles = {"A": {"zh": tr("room_label", "zh"), "en": tr("room_label", "en")},
+              "B": {"zh": tr("shadow_label", "zh"), "en": tr("shadow_label", "en")}}
+    sims = solara.use_memo(lambda: [
+        Sim.wrap(world.room, world.settings.seed, world.settings.scenario, "A", titles["A"]),
+        Sim.wrap(world.shadow, world.settings.seed, world.settings.scenario, "B",
+                 titles["B"])], [id(world)])
+    snaps = solara.use_memo(lambda: world.read(lambda: [s.snapshot() for s in sims]),
+                            [week, len(world.timeline)])
+    geom = solara.use_memo(lambda: mp.build(snaps[0].layout), [id(world)])
+    _ = lang
+    with solara.Div(classes=["cl-host-views"]):
+        with solara.Div(classes=["linli-maps"]):
+            MapPanel(snaps[0], geom, 0, "")
+        with solara.Div(classes=["linli-charts-col"]):
+            Charts(snaps, cast(object, world))
+
+
+@solara.component
+def HostPage() -> None:
+    router = solara.use_router()
+    query = parse_qs(router.search or "")
+    cfg = registry.config()
+    lang = LANG.value
+    solara.Title(tr("host_title", lang))
+    if not cfg.key or not auth.same(query.get("key", [""])[0], cfg.key):
+        rv.Html(tag="p", class_="cl-not-allowed", children=[tr("not_allowed", lang)])
+        return
+    Host(registry.world())
+
+
+@solara.component
+def Host(world: World) -> None:
+    cfg = registry.config()
+    lang = LANG.value
+    _ = VERSION.value
+
+    def key() -> tuple:
+        left = world.seconds_left()
+        return (world.version, None if left is None else int(left))
+
+    use_world(world, VERSION, key)
+
+    def trainer_language() -> None:
+        trainer_state.LANG.set(lang)  # the trainer's map and charts read their own
+
+    solara.use_effect(trainer_language, [lang])
+    solara.Style(TRAINER_CSS + CSS)
+    left = world.seconds_left()
+    status = tr("round_of", lang, round=world.round, rounds=world.settings.rounds)
+    if left is not None:
+        status += " · " + tr("seconds_left", lang, seconds=int(left))
+    with solara.Div(classes=["cl-host", "linli-app"]):
+        with solara.Div(classes=["cl-side"]):
+            with solara.Row():
+                rv.Html(tag="b", children=[tr("host_title", lang)])
+                other = "en" if lang == "zh" else "zh"
+                solara.Button(tr("lang_other", lang), on_click=lambda: set_lang(other),
+                              text=True, classes=["cl-lang"])
+            rv.Html(tag="div", class_="cl-host-round", attributes={
+                "data-round": str(world.round), "data-open": str(int(world.open)),
+                "data-week": str(world.room.week), "data-finished": str(int(world.finished)),
+                "data-players": str(len(world.active_players()))}, children=[status])
+            rv.Html(tag="div", children=[tr("room_code", lang)])
+            rv.Html(tag="div", class_="cl-code", children=[world.code])
+            rv.Html(tag="div", children=[tr("join_at", lang)])
+            rv.Html(tag="div", class_="cl-join-url", children=[cfg.join_url])
+            svg = solara.use_memo(lambda: qr_svg(cfg.join_url), [cfg.join_url])
+            solara.HTML(tag="div", classes=["cl-qr"], unsafe_innerHTML=svg)
+            Controls(world, world.version)
+            Players(world, world.version)
+            Debrief(world, world.version)
+        with solara.Div(classes=["cl-main"]):
+            Views(world, world.version)
