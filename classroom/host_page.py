@@ -29,6 +29,7 @@ from .world import World
 
 TIMERS = (30.0, 60.0, 90.0, 120.0, 0.0)  # 0: no timer
 WEEKS = (1, 2, 4)
+SETTLE = 0.05  # s: submissions arriving together redraw the page once
 CSS = """
 .cl-host { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'Roboto', sans-serif;
            height: 100vh; display: grid; grid-template-columns: 330px minmax(0, 1fr);
@@ -108,7 +109,7 @@ def Players(world: World, version: int) -> None:
 @solara.component
 def Debrief(world: World, version: int) -> None:
     lang = LANG.value
-    found = findings(world)
+    found = solara.use_memo(lambda: findings(world), [world.round, world.room.week])
     if found:
         rv.Html(tag="h3", children=[tr("findings", lang)])
         rv.Html(tag="ul", class_="cl-findings", children=[
@@ -170,7 +171,7 @@ def Host(world: World) -> None:
         left = world.seconds_left()
         return (world.version, None if left is None else int(left))
 
-    use_world(world, VERSION, key)
+    use_world(world, VERSION, key, settle=SETTLE)
 
     def trainer_language() -> None:
         trainer_state.LANG.set(lang)  # the trainer's map and charts read their own

@@ -17,7 +17,7 @@ from .auth import Request
 from .labels import tr
 from .roles import Role
 from .watch import use_world
-from .world import JoinError, PlayerView, SubmitError, Ticket
+from .world import JoinError, SubmitError, Ticket
 
 HOURS = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 CSS = """
@@ -141,12 +141,11 @@ def _join_error(error: str, lang: str) -> str:
 
 
 @solara.component
-def Decide(ticket: Ticket, view: PlayerView) -> None:
-    """The role's choices; pressing a choice sends it."""
+def Decide(ticket: Ticket, kind: str, first_hours: float) -> None:
+    """The role's choices; pressing a choice sends it. (Its arguments do not change from
+    round to round, so a new round does not redraw the buttons.)"""
     lang = LANG.value
-    kind = view.role.kind
-    mine = view.decision or view.last or {}
-    hours, set_hours = solara.use_state(cast(float, mine.get("hours") or 2.0))
+    hours, set_hours = solara.use_state(first_hours)
     call, set_call = solara.use_state(False)
 
     def send(decision: dict[str, Any]) -> None:
@@ -243,7 +242,8 @@ def Play(ticket: Ticket) -> None:
         rv.Html(tag="div", class_="cl-status",
                 attributes={"data-decided": str(int(view.decision is not None))},
                 children=[text])
-        Decide(ticket, view)
+        mine = view.decision or view.last or {}
+        Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0))
 
 
 @solara.component

@@ -20,8 +20,11 @@ from .world import World
 WAKE_SECONDS = 1.0
 
 
-def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Hashable]) -> None:
-    """Re-render (bump ``counter``) whenever ``key()`` changes with the world."""
+def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Hashable],
+              settle: float = 0.0) -> None:
+    """Re-render (bump ``counter``) whenever ``key()`` changes with the world; with
+    ``settle`` (s), changes that follow within it are shown in the same render (the
+    facilitator's page, which changes with every submission)."""
     key_ref = solara.use_ref(key)
     key_ref.current = key
     context = kernel_context.get_current_context()
@@ -35,6 +38,9 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
                 version = world.wait(version, WAKE_SECONDS)
                 if stop.is_set():
                     return
+                if settle:
+                    stop.wait(settle)
+                    version = world.version
                 try:
                     now = key_ref.current()
                 except Exception:  # the page's player was removed: show it  # noqa: BLE001
