@@ -102,6 +102,9 @@ def Players(world: World, version: int) -> None:
             rv.Html(tag="td", children=[tr(f"kind_{p.role.kind}", lang)]),
             rv.Html(tag="td", class_="cl-mark",
                     children=[tr("decided_mark" if done else "waiting_mark", lang)]),
+            rv.Html(tag="td", children=[solara.Button(
+                tr("kick", lang), on_click=lambda pid=p.id: world.kick(pid), text=True,
+                small=True, classes=["cl-kick"])]),
         ]))
     rv.Html(tag="table", class_="cl-players", children=rows)
 

@@ -45,6 +45,9 @@ TEXT: dict[str, dict[str, str]] = {
     "not_decided_first": {"zh": "本轮还没有决定。不决定的话，由模型替你决定。",
                           "en": "Not decided yet. If you do not decide, the model decides for "
                                 "you."},
+    "removed": {"zh": "主持人已将你移出本局。", "en": "The facilitator removed you from the "
+                                                   "game."},
+    "join_again": {"zh": "重新加入", "en": "Join again"},
     "you_see": {"zh": "你看到的", "en": "What you see"},
     "submit": {"zh": "提交决定", "en": "Send my decision"},
     "take_part": {"zh": "本周参加社区活动", "en": "Take part this week"},

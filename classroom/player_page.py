@@ -209,7 +209,10 @@ def Play(ticket: Ticket) -> None:
     try:
         view = world.view(ticket.player, ticket.token)
     except SubmitError:  # removed by the facilitator
-        TICKET.set(None)
+        rv.Html(tag="div", class_="cl-removed", children=[tr("removed", lang)])
+        with solara.Div(classes=["cl-actions"]):
+            solara.Button(tr("join_again", lang), on_click=lambda: TICKET.set(None),
+                          classes=["cl-rejoin"])
         return
     rounds = world.settings.rounds
     rv.Html(tag="div", class_="cl-role", attributes={"data-kind": view.role.kind},

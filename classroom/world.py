@@ -191,7 +191,8 @@ class World:
                 if token is None or not auth.same(token, p.token) or not p.active:
                     raise JoinError("this name is taken in this room; choose another")
                 return Ticket(p.id, p.token, p.role, p.pseudonym, resumed=True)
-        if token is not None and any(auth.same(token, p.token) for p in self.players.values()):
+        if token is not None and any(auth.same(token, p.token) for p in self.players.values()
+                                     if p.active):
             raise JoinError("this device already plays in this room under another name")
         if len(self.players) >= self.settings.max_players:
             raise JoinError("the room is full")
@@ -398,7 +399,7 @@ class World:
         """What ``player``'s page shows (refused without the player's token)."""
         with self._lock:
             p = self.players.get(player)
-            if p is None or not auth.same(token, p.token):
+            if p is None or not p.active or not auth.same(token, p.token):
                 raise SubmitError("no such player in this room")
             return PlayerView(player=p.id, name=p.name, role=p.role, round=self.round,
                               open=self.open, finished=self.finished,

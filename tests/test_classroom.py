@@ -255,6 +255,10 @@ def test_a_kicked_players_household_goes_back_to_the_rule():
     assert w.room.external.take_part[b.role.household] == -1
     with pytest.raises(SubmitError):
         decide(w, b)
+    with pytest.raises(SubmitError):
+        w.view(b.player, b.token)  # the removed player's page says so
+    again = w.join("ABCDE", "b2", token=b.token)  # the same phone may join anew
+    assert again.player != b.player
     w.rename(a.player, "A. Li")
     assert w.players[a.player].name == "A. Li"
 

@@ -296,7 +296,16 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         host.wait_for_selector(".cl-start", timeout=BACKSTOP)
         player = phone.page(room.join_url)
         assert join(player, "Sun") == "household"
+        extra = phone.context.browser.new_context(viewport=PHONE)
+        late = Device(extra).page(room.join_url)
+        assert join(late, "Zhou") == "household"
+        wait_attr(host, ".cl-host-round", "players", "2")
+        host.locator("tr[data-player='p02'] .cl-kick").click()  # the facilitator removes one
         wait_attr(host, ".cl-host-round", "players", "1")
+        late.wait_for_selector(".cl-removed", timeout=BACKSTOP)  # told so
+        late.click(".cl-rejoin")
+        late.wait_for_selector(".cl-name-input input", timeout=BACKSTOP)
+        extra.close()
         host.click(".cl-start")
         wait_attr(player, ".cl-round", "round", "1")
         assert "s left" in player.inner_text(".cl-round")  # the countdown shows
