@@ -16,6 +16,9 @@ from .svgchart import line_chart
 from .world import World
 
 ROOM_COLOUR, SHADOW_COLOUR = "#c62828", "#546e7a"
+CHARTS = (("chart_participation", "participation_rate", True),  # (title, column, percent)
+          ("chart_hours", "hours_per_household", False),
+          ("chart_board", "board_listed", False))  # when boards are part of the run
 CSS = """
 body { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; max-width: 980px;
        margin: 24px auto; padding: 0 16px; color: #212121; }
@@ -56,8 +59,7 @@ def html(world: World, lang: str) -> str:
         charts = "".join(line_chart(tr(title, lang), weeks, [
             (names[0], ROOM_COLOUR, [float(v) for v in room[col]]),
             (names[1], SHADOW_COLOUR, [float(v) for v in shadow[col]])], percent=pct)
-            for title, col, pct in (("chart_participation", "participation_rate", True),
-                                    ("chart_hours", "hours_per_household", False)))
+            for title, col, pct in CHARTS if room[col].notna().any())
     items = "".join(f'<li class="finding">{escape(tr(f.key, lang, **f.fields))}</li>'
                     for f in found)
     rows = []

@@ -14,8 +14,11 @@ from urllib.parse import parse_qs
 import solara
 from solara.alias import rv
 
+from model.interventions import InterventionError
+from model.mechanisms.heads import best_in_unit
 from trainer import app_state as trainer_state
 from trainer import map as mp
+from trainer.labels import tr as trainer_tr
 from trainer.page import CSS as TRAINER_CSS
 from trainer.state import Sim
 from trainer.views import Charts, MapPanel
@@ -85,6 +88,50 @@ def Controls(world: World, version: int) -> None:
                                     on_value=world.set_weeks_per_round, classes=["cl-weeks"]):
         for w in WEEKS:
             solara.Button(str(w), value=w, text=True, small=True)
+
+
+@solara.component
+def Interventions(world: World, version: int) -> None:
+    """The facilitator's live interventions (ODD §7.14), in the room and the shadow alike, at
+    the place last clicked on the map (the trainer's labels and map selection)."""
+    lang = LANG.value
+    error, set_error = solara.use_state("")
+    chosen = trainer_state.SELECTED.value
+    t = chosen.target if chosen is not None else None
+
+    def button(kind: str, text: str, details: dict) -> None:
+        def do() -> None:
+            try:
+                world.intervene(kind, **details)
+            except InterventionError as err:
+                set_error(str(err))
+                return
+            set_error("")
+
+        solara.Button(text, on_click=do, outlined=kind != "post_red_list", block=True,
+                      classes=[f"cl-iv-{kind}"])
+
+    rv.Html(tag="h3", children=[trainer_tr("interventions", lang)])
+    button("post_red_list", trainer_tr("do_post_red_list", lang), {})
+    rv.Html(tag="div", class_="linli-note", children=[trainer_tr("pick_hint", lang)])
+    if t is not None and t.unit is not None:
+        unit = trainer_tr("iv_where_unit", lang, unit=t.unit)
+        button("start_club", trainer_tr("do_start_club_at", lang, unit=unit), {"unit": t.unit})
+        best = world.read(lambda: best_in_unit(world.room, t.unit))
+        button("appoint_head", trainer_tr("do_appoint_best", lang, unit=unit),
+               {"household": best})
+    if t is not None and t.household is not None:
+        button("appoint_head", trainer_tr("do_appoint_household", lang,
+                                          household=t.household), {"household": t.household})
+    if t is not None and t.grid is not None and len(world.room.couriers):
+        grid = trainer_tr("iv_where_grid", lang, grid=t.grid)
+        button("open_station", trainer_tr("do_open_station_at", lang, grid=grid),
+               {"grid": t.grid})
+    if t is not None and t.business is not None:
+        button("offer_parking", trainer_tr("do_offer_parking_at", lang, business=t.business),
+               {"business": t.business})
+    if error:
+        rv.Html(tag="div", class_="cl-error", children=[error])
 
 
 @solara.component
@@ -195,7 +242,9 @@ def Host(world: World) -> None:
             rv.Html(tag="div", class_="cl-host-round", attributes={
                 "data-round": str(world.round), "data-open": str(int(world.open)),
                 "data-week": str(world.room.week), "data-finished": str(int(world.finished)),
-                "data-players": str(len(world.active_players()))}, children=[status])
+                "data-players": str(len(world.active_players())),
+                "data-interventions": str(sum(e.kind == "facilitator" for e in world.timeline))},
+                children=[status])
             rv.Html(tag="div", children=[tr("room_code", lang)])
             rv.Html(tag="div", class_="cl-code", children=[world.code])
             rv.Html(tag="div", children=[tr("join_at", lang)])
@@ -204,6 +253,7 @@ def Host(world: World) -> None:
             solara.HTML(tag="div", classes=["cl-qr"], unsafe_innerHTML=svg)
             Controls(world, world.version)
             Players(world, world.version)
+            Interventions(world, world.version)
             Debrief(world, world.version)
         with solara.Div(classes=["cl-main"]):
             Views(world, world.version)

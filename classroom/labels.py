@@ -140,6 +140,7 @@ TEXT: dict[str, dict[str, str]] = {
                             "shadow world."},
     "chart_participation": {"zh": "每周参与率", "en": "Weekly participation"},
     "chart_hours": {"zh": "每户每周投入小时", "en": "Hours per household per week"},
+    "chart_board": {"zh": "红榜上的住户数", "en": "Households on the red list"},
     "findings": {"zh": "主要发现", "en": "Findings"},
     "timeline": {"zh": "决定时间线", "en": "Timeline of decisions"},
     "contributions": {"zh": "各角色的贡献", "en": "Contributions by role"},

@@ -338,8 +338,22 @@ def test_debrief_is_self_contained_with_findings_and_written_whole(tmp_path):
         assert "李明" not in page and "Wang Fang" not in page  # pseudonyms only
         assert "<script" not in page and "http" not in page.replace(
             'xmlns="http://www.w3.org/2000/svg"', "")  # nothing to fetch
-        assert page.count("<svg") == 2 and 3 <= page.count('class="finding"') <= 4
+        assert page.count("<svg") == 3 and 3 <= page.count('class="finding"') <= 4
         assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
     weekly = pd.read_parquet(tmp_path / "en" / "weekly.parquet")
     assert set(weekly["world"]) == {"room", "shadow"} and weekly["week"].max() == 3
     assert "participation averaged" in (tmp_path / "en" / "debrief.html").read_text()
+
+
+def test_facilitator_interventions_reach_both_worlds_and_the_timeline():
+    w = world()
+    w.join("ABCDE", "a")
+    w.intervene("post_red_list")
+    assert [i.kind for i in w.room.pending_interventions] == ["post_red_list"]
+    assert [i.kind for i in w.shadow.pending_interventions] == ["post_red_list"]
+    assert w.timeline[-1].kind == "facilitator"
+    from model.interventions import InterventionError
+
+    with pytest.raises(InterventionError):
+        w.intervene("start_club", unit=10**6)
+    assert len(w.room.pending_interventions) == len(w.shadow.pending_interventions) == 1

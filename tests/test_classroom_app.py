@@ -204,6 +204,9 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
         for page in pages:
             wait_attr(page, ".cl-round", "round", str(rnd))
             wait_attr(page, ".cl-round", "open", "1")
+        if rnd == 2:  # the facilitator posts the red list: in the room and the shadow
+            host.click(".cl-iv-post_red_list")
+            wait_attr(host, ".cl-host-round", "interventions", "1")
         for i, page in enumerate(pages):
             if i == 2 and rnd == 1:
                 page.click(".cl-call label")  # the head calls an activity
@@ -269,7 +272,9 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
     plain = LinliModel(room_params(RoomSettings(households=600)), rng=1, agents=False)
     head = int(decisions.loc[decisions.role == "head", "household"].iloc[0])
     plain.intervene("appoint_head", household=head)  # the room's set-up, in both worlds
-    for _ in range(4):
+    for week in range(1, 5):
+        if week == 2:
+            plain.intervene("post_red_list")
         plain.step()
     pd.testing.assert_frame_equal(shadow, plain.frame, check_dtype=False)
 
@@ -278,7 +283,8 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
     reader.context.set_offline(True)
     page = reader.context.new_page()
     page.goto(path.as_uri())
-    assert page.locator("svg polyline").count() == 4 and page.locator(".finding").count() >= 3
+    assert page.locator("svg polyline").count() == 6 and page.locator(".finding").count() >= 3
+    assert "post_red_list" in page.inner_text(".timeline")
     assert "Debrief" in page.title()
 
     for d in (projector, intruder, *phones, reader):
