@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from html import escape
 from typing import Any, cast
 from urllib.parse import parse_qs
 
@@ -17,7 +18,7 @@ from .auth import Request
 from .labels import tr
 from .roles import Role
 from .watch import use_world
-from .world import JoinError, SubmitError, Ticket
+from .world import JoinError, PlayerView, SubmitError, Ticket
 
 HOURS = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 CSS = """
@@ -194,6 +195,37 @@ def _decision_words(decision: dict[str, Any], lang: str) -> str:
     return decision_text(decision, lang)
 
 
+def view_html(view: PlayerView, rounds: int, lang: str) -> str:
+    """The role, the round, what the role sees and whether this round is decided."""
+    if view.finished:
+        status = tr("finished", lang)
+    elif view.open:
+        status = tr("round_of", lang, round=view.round, rounds=rounds)
+        if view.seconds_left is not None:
+            status += " · " + tr("seconds_left", lang, seconds=int(view.seconds_left))
+    elif view.round == 0:
+        status = tr("waiting_start", lang)
+    else:
+        status = (tr("round_of", lang, round=view.round, rounds=rounds) + " · "
+                  + tr("waiting_round", lang))
+    parts = [f'<div class="cl-role" data-kind="{view.role.kind}">'
+             f"{escape(role_text(view.role, view.name, lang))}</div>",
+             f'<div class="cl-round" data-round="{view.round}" data-open="{int(view.open)}" '
+             f'data-finished="{int(view.finished)}">{escape(status)}</div>']
+    lines = seen_lines(view.role, view.seen, lang)
+    if lines:
+        items = "".join(f'<li data-key="{k}">{escape(text)}</li>' for k, text in lines)
+        parts.append(f'<div>{escape(tr("you_see", lang))}</div><ul class="cl-seen">{items}</ul>')
+    if view.open:
+        if view.decision is not None:
+            text = tr("decided", lang, what=_decision_words(view.decision, lang))
+        else:
+            text = tr("not_decided" if view.last else "not_decided_first", lang)
+        parts.append(f'<div class="cl-status" data-decided="{int(view.decision is not None)}">'
+                     f"{escape(text)}</div>")
+    return "".join(parts)
+
+
 @solara.component
 def Play(ticket: Ticket) -> None:
     lang = LANG.value
@@ -214,37 +246,10 @@ def Play(ticket: Ticket) -> None:
             solara.Button(tr("join_again", lang), on_click=lambda: TICKET.set(None),
                           classes=["cl-rejoin"])
         return
-    rounds = world.settings.rounds
-    rv.Html(tag="div", class_="cl-role", attributes={"data-kind": view.role.kind},
-            children=[role_text(view.role, view.name, lang)])
-    if view.finished:
-        status = tr("finished", lang)
-    elif view.open:
-        status = tr("round_of", lang, round=view.round, rounds=rounds)
-        if view.seconds_left is not None:
-            status += " · " + tr("seconds_left", lang, seconds=int(view.seconds_left))
-    elif view.round == 0:
-        status = tr("waiting_start", lang)
-    else:
-        status = tr("round_of", lang, round=view.round, rounds=rounds) + " · " + tr(
-            "waiting_round", lang)
-    rv.Html(tag="div", class_="cl-round",
-            attributes={"data-round": str(view.round), "data-open": str(int(view.open)),
-                        "data-finished": str(int(view.finished))}, children=[status])
-    lines = seen_lines(view.role, view.seen, lang)
-    if lines:
-        rv.Html(tag="div", children=[tr("you_see", lang)])
-        rv.Html(tag="ul", class_="cl-seen", children=[
-            rv.Html(tag="li", attributes={"data-key": k}, children=[text])
-            for k, text in lines])
+    # one block of HTML for everything a round changes: one widget update per page
+    solara.HTML(tag="div", classes=["cl-view"],
+                unsafe_innerHTML=view_html(view, world.settings.rounds, lang))
     if view.open:
-        if view.decision is not None:
-            text = tr("decided", lang, what=_decision_words(view.decision, lang))
-        else:
-            text = tr("not_decided" if view.last else "not_decided_first", lang)
-        rv.Html(tag="div", class_="cl-status",
-                attributes={"data-decided": str(int(view.decision is not None))},
-                children=[text])
         mine = view.decision or view.last or {}
         Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0))
 

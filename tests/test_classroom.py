@@ -357,3 +357,17 @@ def test_facilitator_interventions_reach_both_worlds_and_the_timeline():
     with pytest.raises(InterventionError):
         w.intervene("start_club", unit=10**6)
     assert len(w.room.pending_interventions) == len(w.shadow.pending_interventions) == 1
+
+
+def test_a_players_page_shows_names_as_text_and_only_their_own_view():
+    from classroom.player_page import view_html
+
+    w = world(roles=("household", "courier"))
+    t = w.join("ABCDE", "<img src=x onerror=1>")
+    c = w.join("ABCDE", "c")
+    w.start()
+    page = view_html(w.view(t.player, t.token), w.settings.rounds, "en")
+    assert "<img" not in page and "&lt;img" in page
+    assert 'data-key="neighbours"' in page and 'data-key="route"' not in page
+    courier = view_html(w.view(c.player, c.token), w.settings.rounds, "zh")
+    assert 'data-key="route"' in courier and 'data-key="neighbours"' not in courier
