@@ -39,6 +39,8 @@ def decision_text(decision: dict | None, lang: str) -> str:
             if key == "join_activity" and not decision[key]:
                 label += f": {tr('no', lang)}"
             parts.append(label)
+    if decision.get("member") is not None:
+        parts.append(tr("member_in" if decision["member"] else "member_out", lang))
     if decision.get("hours"):
         parts.append(f"{tr('hours', lang)} {decision['hours']:g}")
     return "; ".join(parts)

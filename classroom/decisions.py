@@ -1,6 +1,7 @@
 """What each role may decide in a round, checked; and how a decision reaches the model.
 
-Standing choices (take part, hours, a courier joining an activity) hold every week of the
+Standing choices (take part, hours, being in an interest group, a courier joining an
+activity) hold every week of the
 round and are kept when a player does not decide the next round; one-off actions (a head
 calling an activity, a business offering its parking and room) happen once, when chosen.
 They reach the model only through ``model.external`` (ODD §6) and live interventions
@@ -18,12 +19,12 @@ from .roles import Role
 
 MAX_HOURS = 40.0  # a week's hours a player may give (the rule's may be small: > 0)
 FIELDS: dict[str, dict[str, type]] = {
-    "household": {"take_part": bool, "hours": float},
-    "head": {"take_part": bool, "hours": float, "call_activity": bool},
+    "household": {"take_part": bool, "hours": float, "member": object},
+    "head": {"take_part": bool, "hours": float, "member": object, "call_activity": bool},
     "courier": {"join_activity": bool},
     "business": {"offer": bool},
 }
-STANDING = ("take_part", "hours", "join_activity")
+STANDING = ("take_part", "hours", "member", "join_activity")
 REQUIRED = {"household": "take_part", "head": "take_part", "courier": "join_activity",
             "business": "offer"}
 
@@ -51,6 +52,10 @@ def check(role: Role, decision: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
         elif key == "hours":
             out[key] = _hours(value)
+        elif key == "member":  # in an interest group, out of it, or None: as the model would
+            if value is not None and not isinstance(value, bool):
+                raise DecisionError("member must be true, false or null")
+            out[key] = value
     if out.get("take_part") is False:
         out["hours"] = None
     return out
@@ -77,10 +82,13 @@ def to_external(role: Role, decision: dict[str, Any] | None, ext: ExternalDecisi
         if decision is None:
             ext.take_part[role.household] = -1
             ext.hours[role.household] = math.nan
+            ext.member[role.household] = -1
             return
         ext.take_part[role.household] = int(decision["take_part"])
         hours = decision.get("hours")
         ext.hours[role.household] = math.nan if hours is None else hours
+        member = decision.get("member")
+        ext.member[role.household] = -1 if member is None else int(member)
     elif role.kind == "courier":
         ext.courier_active[role.courier] = (-1 if decision is None
                                             else int(decision["join_activity"]))

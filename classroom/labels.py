@@ -48,6 +48,12 @@ TEXT: dict[str, dict[str, str]] = {
     "removed": {"zh": "主持人已将你移出本局。", "en": "The facilitator removed you from the "
                                                    "game."},
     "join_again": {"zh": "重新加入", "en": "Join again"},
+    "member_rule": {"zh": "兴趣小组：照常", "en": "Interest group: as usual"},
+    "member_in": {"zh": "加入/留在兴趣小组", "en": "Join / stay in the group"},
+    "member_out": {"zh": "不参加兴趣小组", "en": "Leave / stay out"},
+    "see_group_nearby": {"zh": "附近有一个你感兴趣的小组（{group_nearby_members}人），可以加入",
+                         "en": "A group of your interest meets nearby ({group_nearby_members} "
+                               "members): you could join"},
     "you_see": {"zh": "你看到的", "en": "What you see"},
     "submit": {"zh": "提交决定", "en": "Send my decision"},
     "take_part": {"zh": "本周参加社区活动", "en": "Take part this week"},

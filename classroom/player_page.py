@@ -21,6 +21,7 @@ from .watch import use_world
 from .world import JoinError, PlayerView, SubmitError, Ticket
 
 HOURS = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+MEMBER = {"rule": None, "in": True, "out": False}  # the group choice as a decision value
 CSS = """
 .cl-player { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'Roboto', sans-serif;
              max-width: 520px; margin: 0 auto; padding: 10px 14px 40px; font-size: 17px; }
@@ -32,6 +33,7 @@ CSS = """
 .cl-seen { background: #f5f5f5; border-radius: 8px; padding: 8px 12px 8px 28px; margin: 8px 0; }
 .cl-seen li { margin: 4px 0; }
 .cl-actions > .v-btn { width: 100%; min-height: 52px; margin: 6px 0; font-size: 18px; }
+.cl-member { display: flex; flex-wrap: wrap; margin: 6px 0; }
 .cl-hours { display: flex; flex-wrap: wrap; margin-bottom: 8px; }
 .cl-hours .v-btn { min-width: 44px !important; min-height: 44px; }
 .cl-status { margin: 10px 0; padding: 8px 12px; border-radius: 8px; background: #fff8e1; }
@@ -85,6 +87,7 @@ def seen_lines(role: Role, seen: dict[str, Any], lang: str) -> list[tuple[str, s
             ("me", tr("see_me", lang, took=took, **seen)),
             ("head", tr("see_head" if seen["unit_has_head"] else "see_no_head", lang)),
             ("group", tr("see_group", lang, **seen) if seen["group"] >= 0
+             else tr("see_group_nearby", lang, **seen) if seen.get("group_nearby", -1) >= 0
              else tr("see_no_group", lang)),
             ("board", tr("see_board", lang, **seen) if seen["board_week"] is not None
              else tr("see_no_board", lang)),
@@ -142,11 +145,14 @@ def _join_error(error: str, lang: str) -> str:
 
 
 @solara.component
-def Decide(ticket: Ticket, kind: str, first_hours: float) -> None:
-    """The role's choices; pressing a choice sends it. (Its arguments do not change from
-    round to round, so a new round does not redraw the buttons.)"""
+def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
+           groups: bool) -> None:
+    """The role's choices; pressing a choice sends it. (Its arguments rarely change from
+    round to round, so a new round does not redraw the buttons.) ``groups``: a group to be
+    in exists (the membership choice shows)."""
     lang = LANG.value
     hours, set_hours = solara.use_state(first_hours)
+    member, set_member = solara.use_state(first_member)
     call, set_call = solara.use_state(False)
 
     def send(decision: dict[str, Any]) -> None:
@@ -172,7 +178,15 @@ def Decide(ticket: Ticket, kind: str, first_hours: float) -> None:
                 with solara.Div(classes=["cl-call"]):
                     solara.Checkbox(label=tr("call_activity", lang), value=call,
                                     on_value=set_call)
-            extra = {"call_activity": call} if kind == "head" else {}
+            if groups:
+                with solara.ToggleButtonsSingle(value=member, on_value=set_member,
+                                                mandatory=True, classes=["cl-member"]):
+                    for choice in ("rule", "in", "out"):
+                        solara.Button(tr(f"member_{choice}", lang), value=choice, text=True,
+                                      classes=[f"cl-member-{choice}"])
+            extra: dict[str, Any] = {"member": MEMBER[member]}
+            if kind == "head":
+                extra["call_activity"] = call
             solara.Button(tr("take_part", lang), color="primary", classes=["cl-take-part"],
                           on_click=lambda: send({"take_part": True, "hours": hours, **extra}))
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],
@@ -251,7 +265,10 @@ def Play(ticket: Ticket) -> None:
                 unsafe_innerHTML=view_html(view, world.settings.rounds, lang))
     if view.open:
         mine = view.decision or view.last or {}
-        Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0))
+        member = {None: "rule", True: "in", False: "out"}[mine.get("member")]
+        groups = (view.seen.get("group", -1) >= 0 or view.seen.get("group_nearby", -1) >= 0
+                  or member != "rule")
+        Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0), member, groups)
 
 
 @solara.component

@@ -40,6 +40,10 @@ def _household(model: LinliModel, household: int) -> dict[str, Any]:
     others = others[others != household]
     group = int(pop.group[household])
     mates = np.flatnonzero(pop.group == group) if group >= 0 else np.zeros(0, dtype=int)
+    reg = model.groups
+    nearby = -1
+    if model.active("groups") and len(reg):
+        nearby = int(reg.active_in_cell[reg.cell_of[household]])
     board = model.board
     on_board = model.active("recognition") and board.week is not None
     return {
@@ -56,6 +60,8 @@ def _household(model: LinliModel, household: int) -> dict[str, Any]:
         "group": group,
         "group_members": len(mates),
         "group_took_part": int(pop.contributed[mates].sum()),
+        "group_nearby": nearby,  # the active group of one's interest one could join, or -1
+        "group_nearby_members": int(reg.members[nearby]) if nearby >= 0 else 0,
         "board_week": int(board.week) if on_board else None,
         "board_listed_in_unit": int(board.listed[others].sum()) if on_board else 0,
         "i_am_listed": bool(board.listed[household]) if on_board else False,

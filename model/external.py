@@ -1,17 +1,19 @@
-"""External decisions (ODD §6, §7.3, §7.7): some households' and couriers' weekly choices made
-outside the model, by people (a classroom's players), instead of by the model's rule.
+"""External decisions (ODD §6, §7.3, §7.5, §7.7): some households' and couriers' weekly
+choices made outside the model, by people (a classroom's players), instead of by the model's
+rule.
 
-An input, never a scripted outcome: only the forced agents' own take-part decision, hours and
-courier activity are set; everything else (what others see, beliefs, ties, invitations,
-problems) follows from them through the same arrays and rules as for any household. The rule
-still runs, and draws its random numbers, for everyone, so the model's other households meet
-the same random numbers whether or not anyone is forced (a forced choice equal to the rule's
-gives the identical run).
+An input, never a scripted outcome: only the forced agents' own take-part decision, hours,
+interest-group membership and courier activity are set; everything else (what others see,
+beliefs, ties, invitations, problems) follows from them through the same arrays and rules as
+for any household. The rule still runs, and draws its random numbers, for everyone, so the
+model's other households meet the same random numbers whether or not anyone is forced (a
+forced choice equal to the rule's gives the identical run).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -26,11 +28,15 @@ class ExternalDecisions:
 
     ``take_part``: int8, −1 the rule decides, 0 does not take part, 1 takes part;
     ``hours``: float32, the hours a forced contributor gives (NaN: the rule's hours);
+    ``member``: int8, −1 the rule decides, 0 not in an interest group (leaves, or does not
+    join), 1 in the group of its interest in its catchment (joins it if one is active and has
+    room; stays);
     ``courier_active``: int8 per courier, −1 the rule, 0 or 1.
     """
 
     take_part: np.ndarray
     hours: np.ndarray
+    member: np.ndarray
     courier_active: np.ndarray
 
     @classmethod
@@ -38,6 +44,7 @@ class ExternalDecisions:
         """Nobody forced: the run is the model's own."""
         return cls(take_part=np.full(households, RULE, dtype=np.int8),
                    hours=np.full(households, np.nan, dtype=np.float32),
+                   member=np.full(households, RULE, dtype=np.int8),
                    courier_active=np.full(couriers, RULE, dtype=np.int8))
 
     def apply_households(self, pop: Population, hours_per_contribution: float) -> None:
@@ -57,3 +64,22 @@ class ExternalDecisions:
         """Overwrite this week's activity of forced couriers."""
         forced = self.courier_active >= 0
         active[forced] = self.courier_active[forced] == 1
+
+    def apply_groups(self, pop: Population, registry: Any, max_size: int) -> None:
+        """After the week's joining and quitting by the rule: forced households leave (a
+        group's leader stays) or join their catchment's active same-interest group while it
+        has room. Recounts the members."""
+        forced = np.flatnonzero(self.member >= 0)
+        if len(forced) == 0:
+            return
+        leaders = registry.leader[registry.active]
+        wants = self.member[forced] == 1
+        leave = forced[~wants & (pop.group[forced] >= 0) & ~np.isin(forced, leaders)]
+        pop.group[leave] = -1
+        registry.recount(pop)
+        join = forced[wants & (pop.group[forced] < 0)]
+        for household, group in zip(join, registry.active_in_cell[registry.cell_of[join]],
+                                    strict=True):
+            if group >= 0 and registry.members[group] < max_size:
+                pop.group[household] = group
+                registry.members[group] += 1

@@ -105,7 +105,7 @@ def test_one_player_cannot_submit_for_another():
     with pytest.raises(SubmitError, match="replayed"):
         w.submit(good)
     assert w.players[b.player].decision is None
-    assert w.players[a.player].decision == {"take_part": True, "hours": None}
+    assert w.players[a.player].decision == {"take_part": True, "hours": None, "member": None}
     with pytest.raises(SubmitError, match="not open"):  # a round that is not open
         w.submit(Request.signed(a.token, a.player, 2, 5, {"take_part": True}))
     with pytest.raises(SubmitError, match="no such player"):
@@ -371,3 +371,31 @@ def test_a_players_page_shows_names_as_text_and_only_their_own_view():
     assert 'data-key="neighbours"' in page and 'data-key="route"' not in page
     courier = view_html(w.view(c.player, c.token), w.settings.rounds, "zh")
     assert 'data-key="route"' in courier and 'data-key="neighbours"' not in courier
+
+
+def test_players_choose_to_join_or_leave_an_interest_group():
+    """Membership is a player's standing choice: forced in (joining the active group of the
+    household's interest nearby) or out; other households are left to the rule."""
+    w = world(roles=("household",), players_per_unit=10, households=600, seed=2)
+    tickets = [w.join("ABCDE", f"n{i}") for i in range(10)]
+    w.start()
+    for _ in range(6):  # a group gets founded by the rule
+        for t in tickets:
+            decide(w, t, {"take_part": True})
+    reg, pop = w.room.groups, w.room.pop
+    seen = {t.player: w.players[t.player].seen for t in tickets}  # at the round's start
+    joinable = [t for t in tickets
+                if seen[t.player]["group"] < 0 and seen[t.player]["group_nearby"] >= 0]
+    assert joinable  # (seed 2: two players have a group of their interest nearby)
+    for member in (True, False):
+        for t in tickets:
+            decide(w, t, {"take_part": True, "member": member if t in joinable else None})
+        for t in joinable:
+            expected = seen[t.player]["group_nearby"] if member else -1
+            assert pop.group[t.role.household] == expected
+            assert w.players[t.player].seen["group"] == expected  # and they see it
+        assert np.array_equal(reg.members, np.bincount(pop.group[pop.group >= 0],
+                                                       minlength=len(reg)))
+    assert (w.shadow.pop.group[[t.role.household for t in joinable]] == -1).all()
+    with pytest.raises(SubmitError, match="member"):
+        decide(w, tickets[0], {"take_part": True, "member": "yes"})

@@ -323,7 +323,8 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         host.wait_for_selector(".cl-exported", timeout=BACKSTOP)
         log = pd.read_csv(room.out / "decisions.csv")
         assert list(log["source"]) == ["model", "submitted"]
-        assert json.loads(log["decision"].iloc[1]) == {"hours": None, "take_part": False}
+        assert json.loads(log["decision"].iloc[1]) == {"hours": None, "member": None,
+                                                       "take_part": False}
         for d in (projector, phone):
             d.context.close()
             assert d.outside == []
