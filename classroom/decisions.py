@@ -1,9 +1,9 @@
 """What each role may decide in a round, checked; and how a decision reaches the model.
 
 Standing choices (take part, hours, being in an interest group, a courier joining an
-activity) hold every week of the
-round and are kept when a player does not decide the next round; one-off actions (a head
-calling an activity, a business offering its parking and room) happen once, when chosen.
+activity) hold every week of the round and are kept when a player does not decide the next
+round; one-off actions (reporting a problem one sees, in the round's first week; a head
+calling an activity; a business offering its parking and room) happen once, when chosen.
 They reach the model only through ``model.external`` (ODD §6) and live interventions
 (ODD §7.14), as any other input.
 """
@@ -19,9 +19,10 @@ from .roles import Role
 
 MAX_HOURS = 40.0  # a week's hours a player may give (the rule's may be small: > 0)
 FIELDS: dict[str, dict[str, type]] = {
-    "household": {"take_part": bool, "hours": float, "member": object},
-    "head": {"take_part": bool, "hours": float, "member": object, "call_activity": bool},
-    "courier": {"join_activity": bool},
+    "household": {"take_part": bool, "hours": float, "member": object, "report": bool},
+    "head": {"take_part": bool, "hours": float, "member": object, "report": bool,
+             "call_activity": bool},
+    "courier": {"join_activity": bool, "report": bool},
     "business": {"offer": bool},
 }
 STANDING = ("take_part", "hours", "member", "join_activity")
@@ -79,6 +80,7 @@ def kept(decision: dict[str, Any]) -> dict[str, Any]:
 def to_external(role: Role, decision: dict[str, Any] | None, ext: ExternalDecisions) -> None:
     """Put the standing choices into ``ext`` (None: the model's rule decides for this role)."""
     if role.kind in ("household", "head"):
+        ext.report[role.household] = bool(decision and decision.get("report"))
         if decision is None:
             ext.take_part[role.household] = -1
             ext.hours[role.household] = math.nan
@@ -92,6 +94,7 @@ def to_external(role: Role, decision: dict[str, Any] | None, ext: ExternalDecisi
     elif role.kind == "courier":
         ext.courier_active[role.courier] = (-1 if decision is None
                                             else int(decision["join_activity"]))
+        ext.courier_report[role.courier] = bool(decision and decision.get("report"))
 
 
 def interventions(role: Role, decision: dict[str, Any] | None) -> list[tuple[str, dict]]:

@@ -48,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
     "removed": {"zh": "主持人已将你移出本局。", "en": "The facilitator removed you from the "
                                                    "game."},
     "join_again": {"zh": "重新加入", "en": "Join again"},
+    "report": {"zh": "上报一个我看到的问题", "en": "Report a problem I see"},
     "member_rule": {"zh": "兴趣小组：照常", "en": "Interest group: as usual"},
     "member_in": {"zh": "加入/留在兴趣小组", "en": "Join / stay in the group"},
     "member_out": {"zh": "不参加兴趣小组", "en": "Leave / stay out"},

@@ -67,11 +67,12 @@ class DecisionLog:
             rows.append(row)
         columns = [f for f in Entry.__dataclass_fields__ if names or f != "name"]
         frame = pd.DataFrame(rows, columns=None if rows else columns)
-        for key in ("take_part", "hours", "member", "call_activity", "join_activity", "offer"):
+        for key in ("take_part", "hours", "member", "call_activity", "join_activity", "offer",
+                    "report"):
             if f"decision_{key}" not in frame:
                 frame[f"decision_{key}"] = pd.Series(dtype=object)
         for key in ("decision_take_part", "decision_member", "decision_call_activity",
-                    "decision_join_activity", "decision_offer"):
+                    "decision_join_activity", "decision_offer", "decision_report"):
             frame[key] = frame[key].astype("boolean")
         frame["decision_hours"] = pd.to_numeric(frame["decision_hours"]).astype(float)
         return frame

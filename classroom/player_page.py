@@ -146,13 +146,16 @@ def _join_error(error: str, lang: str) -> str:
 
 @solara.component
 def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
-           groups: bool) -> None:
+           groups: bool, problems: bool) -> None:
     """The role's choices; pressing a choice sends it. (Its arguments rarely change from
     round to round, so a new round does not redraw the buttons.) ``groups``: a group to be
-    in exists (the membership choice shows)."""
+    in exists (the membership choice shows); ``problems``: an unreported problem is in sight
+    (the report box shows)."""
     lang = LANG.value
     hours, set_hours = solara.use_state(first_hours)
     member, set_member = solara.use_state(first_member)
+    report, set_report = solara.use_state(False)
+    reports = {"report": report} if problems else {}
     call, set_call = solara.use_state(False)
 
     def send(decision: dict[str, Any]) -> None:
@@ -168,6 +171,9 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
         ERROR.set("")
 
     with solara.Div(classes=["cl-actions"]):
+        if problems and kind in ("household", "head", "courier"):
+            with solara.Div(classes=["cl-report"]):
+                solara.Checkbox(label=tr("report", lang), value=report, on_value=set_report)
         if kind in ("household", "head"):
             rv.Html(tag="div", children=[tr("hours", lang)])
             with solara.ToggleButtonsSingle(value=hours, on_value=set_hours, mandatory=True,
@@ -184,7 +190,7 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                     for choice in ("rule", "in", "out"):
                         solara.Button(tr(f"member_{choice}", lang), value=choice, text=True,
                                       classes=[f"cl-member-{choice}"])
-            extra: dict[str, Any] = {"member": MEMBER[member]}
+            extra: dict[str, Any] = {"member": MEMBER[member], **reports}
             if kind == "head":
                 extra["call_activity"] = call
             solara.Button(tr("take_part", lang), color="primary", classes=["cl-take-part"],
@@ -193,9 +199,9 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                           on_click=lambda: send({"take_part": False, **extra}))
         elif kind == "courier":
             solara.Button(tr("join_activity", lang), color="primary", classes=["cl-take-part"],
-                          on_click=lambda: send({"join_activity": True}))
+                          on_click=lambda: send({"join_activity": True, **reports}))
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],
-                          on_click=lambda: send({"join_activity": False}))
+                          on_click=lambda: send({"join_activity": False, **reports}))
         else:
             solara.Button(tr("offer", lang), color="primary", classes=["cl-take-part"],
                           on_click=lambda: send({"offer": True}))
@@ -268,7 +274,11 @@ def Play(ticket: Ticket) -> None:
         member = {None: "rule", True: "in", False: "out"}[mine.get("member")]
         groups = (view.seen.get("group", -1) >= 0 or view.seen.get("group_nearby", -1) >= 0
                   or member != "rule")
-        Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0), member, groups)
+        seen = view.seen
+        problems = (seen.get("problems_in_sight", 0) > 0
+                    or seen.get("problems_on_route", 0) > seen.get("problems_on_route_reported", 0))
+        Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0), member, groups,
+               problems)
 
 
 @solara.component

@@ -340,9 +340,12 @@ class World:
             if d is not None:
                 p.last = d
             chosen.append((p, d, source))
-        for _ in range(self.settings.weeks_per_round):
+        for week in range(self.settings.weeks_per_round):
             room.step()
             shadow.step()
+            if week == 0:  # reports are one-off: the round's first week only
+                room.external.report[:] = False
+                room.external.courier_report[:] = False
         self.log.add([self._entry(p, d, source, first) for p, d, source in chosen])
         self.timeline.append(Event(self.round, room.week, "round", f"round {self.round}",
                                    {"weeks": [first, room.week]}))

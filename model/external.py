@@ -3,11 +3,12 @@ choices made outside the model, by people (a classroom's players), instead of by
 rule.
 
 An input, never a scripted outcome: only the forced agents' own take-part decision, hours,
-interest-group membership and courier activity are set; everything else (what others see,
-beliefs, ties, invitations, problems) follows from them through the same arrays and rules as
-for any household. The rule still runs, and draws its random numbers, for everyone, so the
-model's other households meet the same random numbers whether or not anyone is forced (a
-forced choice equal to the rule's gives the identical run).
+interest-group membership, courier activity and reports of problems they can see are set;
+everything else (what others see, beliefs, ties, invitations, how problems are answered)
+follows from them through the same arrays and rules as for any household. The rule still
+runs, and draws its random numbers, for everyone, so the model's other households meet the
+same random numbers whether or not anyone is forced (a forced choice equal to the rule's
+gives the identical run).
 """
 
 from __future__ import annotations
@@ -31,13 +32,18 @@ class ExternalDecisions:
     ``member``: int8, −1 the rule decides, 0 not in an interest group (leaves, or does not
     join), 1 in the group of its interest in its catchment (joins it if one is active and has
     room; stays);
-    ``courier_active``: int8 per courier, −1 the rule, 0 or 1.
+    ``courier_active``: int8 per courier, −1 the rule, 0 or 1;
+    ``report`` (per household) and ``courier_report`` (per courier): bool, report one open,
+    unreported problem in sight (on the route) this week, besides the rule's reports — set
+    for one week by the caller.
     """
 
     take_part: np.ndarray
     hours: np.ndarray
     member: np.ndarray
     courier_active: np.ndarray
+    report: np.ndarray
+    courier_report: np.ndarray
 
     @classmethod
     def none(cls, households: int, couriers: int) -> ExternalDecisions:
@@ -45,7 +51,9 @@ class ExternalDecisions:
         return cls(take_part=np.full(households, RULE, dtype=np.int8),
                    hours=np.full(households, np.nan, dtype=np.float32),
                    member=np.full(households, RULE, dtype=np.int8),
-                   courier_active=np.full(couriers, RULE, dtype=np.int8))
+                   courier_active=np.full(couriers, RULE, dtype=np.int8),
+                   report=np.zeros(households, dtype=bool),
+                   courier_report=np.zeros(couriers, dtype=bool))
 
     def apply_households(self, pop: Population, hours_per_contribution: float) -> None:
         """Overwrite this week's ``contributed`` and ``hours`` of forced households (after the

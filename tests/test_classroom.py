@@ -105,7 +105,8 @@ def test_one_player_cannot_submit_for_another():
     with pytest.raises(SubmitError, match="replayed"):
         w.submit(good)
     assert w.players[b.player].decision is None
-    assert w.players[a.player].decision == {"take_part": True, "hours": None, "member": None}
+    assert w.players[a.player].decision == {"take_part": True, "hours": None, "member": None,
+                                            "report": False}
     with pytest.raises(SubmitError, match="not open"):  # a round that is not open
         w.submit(Request.signed(a.token, a.player, 2, 5, {"take_part": True}))
     with pytest.raises(SubmitError, match="no such player"):
@@ -399,3 +400,51 @@ def test_players_choose_to_join_or_leave_an_interest_group():
     assert (w.shadow.pop.group[[t.role.household for t in joinable]] == -1).all()
     with pytest.raises(SubmitError, match="member"):
         decide(w, tickets[0], {"take_part": True, "member": "yes"})
+
+
+def test_an_external_report_adds_one_report_of_a_problem_in_sight():
+    """Two identical runs; in one, the household with the most unreported problems in sight
+    reports: it has exactly one report more, and nothing else drew differently that week."""
+    params = {"structure": {"households": 600}, "problems": {"enabled": True}}
+    a = LinliModel(params, rng=5, agents=False)
+    b = LinliModel(params, rng=5, agents=False)
+    for _ in range(6):
+        a.step()
+        b.step()
+    book, s = a.problems, a.sizes
+    waiting = book.place[book.reported_week < 0]
+    in_sight = ((waiting[None, :] >= s.sight_lo[:, None])
+                & (waiting[None, :] < s.sight_hi[:, None])).sum(axis=1)
+    h = int(np.argmax(in_sight))
+    assert in_sight[h] >= 2
+    a.external = ExternalDecisions.none(600, len(a.couriers))
+    a.external.report[h] = True
+    a.step()
+    b.step()
+    assert a.problems.reports[h] == b.problems.reports[h] + 1
+    assert a.problems.totals["reported"] == b.problems.totals["reported"] + 1
+    assert np.array_equal(a.pop.contributed, b.pop.contributed)
+
+
+def test_players_report_problems_they_see():
+    """The report reaches the room's problem book and the log; it is not kept."""
+    w = world(roles=("household", "courier"), players_per_unit=4, households=600)
+    tickets = [w.join("ABCDE", f"n{i}") for i in range(8)]
+    w.start()
+    book = w.room.problems
+    for _ in range(10):
+        seen = {t.player: w.players[t.player].seen for t in tickets}
+        before = book.totals["reported"]
+        reporters = [t for t in tickets if seen[t.player].get("problems_in_sight", 0) > 0
+                     or seen[t.player].get("problems_on_route", 0)
+                     > seen[t.player].get("problems_on_route_reported", 0)]
+        for t in tickets:
+            base = RULE_FREE[t.role.kind]
+            decide(w, t, {**base, "report": t in reporters})
+        if reporters:
+            assert book.totals["reported"] > before
+            break
+    assert reporters, "no problem in sight of any player in 10 weeks"
+    log = w.log.frame()
+    assert log.loc[log["round"] == w.round - 1, "decision_report"].any()
+    assert not w.room.external.report.any()  # one-off: cleared after the round's first week

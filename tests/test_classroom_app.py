@@ -324,7 +324,7 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         log = pd.read_csv(room.out / "decisions.csv")
         assert list(log["source"]) == ["model", "submitted"]
         assert json.loads(log["decision"].iloc[1]) == {"hours": None, "member": None,
-                                                       "take_part": False}
+                                                       "report": False, "take_part": False}
         for d in (projector, phone):
             d.context.close()
             assert d.outside == []
