@@ -33,7 +33,7 @@ def decision_text(decision: dict | None, lang: str) -> str:
     if decision is None:
         return "–"
     parts = []
-    for key in ("take_part", "join_activity", "call_activity", "offer", "report"):
+    for key in ("take_part", "join_activity", "call_activity", "invite", "offer", "report"):
         if key in decision and (key in ("take_part", "join_activity") or decision[key]):
             label = tr("stay_out" if key == "take_part" and not decision[key] else key, lang)
             if key == "join_activity" and not decision[key]:

@@ -2,8 +2,9 @@
 
 Standing choices (take part, hours, being in an interest group, a courier joining an
 activity) hold every week of the round and are kept when a player does not decide the next
-round; one-off actions (reporting a problem one sees, in the round's first week; a head
-calling an activity; a business offering its parking and room) happen once, when chosen.
+round; one-off actions (reporting a problem one sees and a head inviting neighbours, in the
+round's first week; a head calling an activity; a business offering its parking and room)
+happen once, when chosen.
 They reach the model only through ``model.external`` (ODD §6) and live interventions
 (ODD §7.14), as any other input.
 """
@@ -21,11 +22,12 @@ MAX_HOURS = 40.0  # a week's hours a player may give (the rule's may be small: >
 FIELDS: dict[str, dict[str, type]] = {
     "household": {"take_part": bool, "hours": float, "member": object, "report": bool},
     "head": {"take_part": bool, "hours": float, "member": object, "report": bool,
-             "call_activity": bool},
+             "invite": bool, "call_activity": bool},
     "courier": {"join_activity": bool, "report": bool},
     "business": {"offer": bool},
 }
 STANDING = ("take_part", "hours", "member", "join_activity")
+INVITES = 5  # neighbours a head invites when choosing to (besides the model's invitations)
 REQUIRED = {"household": "take_part", "head": "take_part", "courier": "join_activity",
             "business": "offer"}
 
@@ -81,6 +83,7 @@ def to_external(role: Role, decision: dict[str, Any] | None, ext: ExternalDecisi
     """Put the standing choices into ``ext`` (None: the model's rule decides for this role)."""
     if role.kind in ("household", "head"):
         ext.report[role.household] = bool(decision and decision.get("report"))
+        ext.invite[role.household] = INVITES if decision and decision.get("invite") else 0
         if decision is None:
             ext.take_part[role.household] = -1
             ext.hours[role.household] = math.nan

@@ -4,6 +4,7 @@ neighbours did. Each finding is a label key and its fields, so both languages ag
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,9 @@ def findings(world: World) -> list[Finding]:
         if not households.empty:
             out.append(_players_vs_rule(households))
             out.append(_neighbours(world, households))
+        invites = _invites(log)
+        if invites is not None:
+            out.append(invites)
         heads = log[(log["role"] == "head") & log["decision_call_activity"].fillna(False)]
         if not heads.empty:
             out.append(_heads(world, heads))
@@ -68,6 +72,21 @@ def _neighbours(world: World, households: pd.DataFrame) -> Finding:
     return Finding("finding_neighbours", {"households": int(near.sum()), "units": len(units),
                                           "room": room, "shadow": shadow,
                                           "diff": f"{room - shadow:+d}"})
+
+
+def _invites(log: pd.DataFrame) -> Finding | None:
+    """The head who invited most: how many invitations, and how many took part that week."""
+    rows = log[log["outcome"] != "{}"]
+    if rows.empty:
+        return None
+    outcomes = rows["outcome"].map(json.loads)
+    invited = outcomes.map(lambda o: len(o.get("invited", [])))
+    took = outcomes.map(lambda o: o.get("invited_took_part", 0))
+    per = pd.DataFrame({"p": rows["pseudonym"], "unit": rows["unit"], "i": invited, "t": took})
+    totals = per.groupby(["p", "unit"], sort=True)[["i", "t"]].sum()
+    (player, unit), best = totals["i"].idxmax(), totals.loc[totals["i"].idxmax()]
+    return Finding("finding_invite", {"player": player, "unit": int(unit),
+                                      "invited": int(best["i"]), "took": int(best["t"])})
 
 
 def _heads(world: World, calls: pd.DataFrame) -> Finding:

@@ -48,6 +48,8 @@ TEXT: dict[str, dict[str, str]] = {
     "removed": {"zh": "主持人已将你移出本局。", "en": "The facilitator removed you from the "
                                                    "game."},
     "join_again": {"zh": "重新加入", "en": "Join again"},
+    "invite": {"zh": "邀请5户近来很少参加的邻居", "en": "Invite 5 neighbours who rarely take "
+                                                          "part"},
     "report": {"zh": "上报一个我看到的问题", "en": "Report a problem I see"},
     "member_rule": {"zh": "兴趣小组：照常", "en": "Interest group: as usual"},
     "member_in": {"zh": "加入/留在兴趣小组", "en": "Join / stay in the group"},
@@ -192,6 +194,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{player}, head of unit {unit}, called {calls} activities; {members} of its "
               "{households} households are now in an interest group ({shadow_members} in the "
               "shadow world), and {took} took part last week."},
+    "finding_invite": {
+        "zh": "{player}（第{unit}单元邻长）共邀请了{invited}户邻居，其中{took}户在受邀当周参加了。",
+        "en": "{player}, head of unit {unit}, invited {invited} neighbours; {took} of them took "
+              "part in the week they were invited."},
     "finding_late": {
         "zh": "{total}个决定中有{late}个没有按时提交（沿用上一轮或由模型代为决定）。",
         "en": "{late} of {total} decisions were not sent in time (the last choice kept, or "

@@ -34,6 +34,7 @@ class Entry:
     business: int
     seen: dict[str, Any]
     decision: dict[str, Any] | None
+    outcome: dict[str, Any]  # what the decision reached (a head's invitees and who took part)
     source: str  # one of SOURCES
     rule_propensity: float  # the model's chance this household takes part (last week); NaN
     room_participation: float  # the room's weekly participation after the round
@@ -61,6 +62,7 @@ class DecisionLog:
                 row.pop("name")
             seen, decision = row.pop("seen"), row.pop("decision")
             row["seen"] = json.dumps(seen, ensure_ascii=False, sort_keys=True)
+            row["outcome"] = json.dumps(row.pop("outcome"), sort_keys=True)
             row["decision"] = json.dumps(decision, sort_keys=True)
             for key, value in (decision or {}).items():
                 row[f"decision_{key}"] = value
@@ -68,11 +70,12 @@ class DecisionLog:
         columns = [f for f in Entry.__dataclass_fields__ if names or f != "name"]
         frame = pd.DataFrame(rows, columns=None if rows else columns)
         for key in ("take_part", "hours", "member", "call_activity", "join_activity", "offer",
-                    "report"):
+                    "report", "invite"):
             if f"decision_{key}" not in frame:
                 frame[f"decision_{key}"] = pd.Series(dtype=object)
         for key in ("decision_take_part", "decision_member", "decision_call_activity",
-                    "decision_join_activity", "decision_offer", "decision_report"):
+                    "decision_join_activity", "decision_offer", "decision_report",
+                    "decision_invite"):
             frame[key] = frame[key].astype("boolean")
         frame["decision_hours"] = pd.to_numeric(frame["decision_hours"]).astype(float)
         return frame

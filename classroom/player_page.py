@@ -157,6 +157,7 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
     report, set_report = solara.use_state(False)
     reports = {"report": report} if problems else {}
     call, set_call = solara.use_state(False)
+    invite, set_invite = solara.use_state(False)
 
     def send(decision: dict[str, Any]) -> None:
         world = registry.world()
@@ -181,6 +182,9 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                 for h in HOURS:
                     solara.Button(f"{h:g}", value=h, text=True, classes=[f"cl-hours-{h:g}"])
             if kind == "head":
+                with solara.Div(classes=["cl-invite"]):
+                    solara.Checkbox(label=tr("invite", lang), value=invite,
+                                    on_value=set_invite)
                 with solara.Div(classes=["cl-call"]):
                     solara.Checkbox(label=tr("call_activity", lang), value=call,
                                     on_value=set_call)
@@ -192,7 +196,7 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                                       classes=[f"cl-member-{choice}"])
             extra: dict[str, Any] = {"member": MEMBER[member], **reports}
             if kind == "head":
-                extra["call_activity"] = call
+                extra.update(call_activity=call, invite=invite)
             solara.Button(tr("take_part", lang), color="primary", classes=["cl-take-part"],
                           on_click=lambda: send({"take_part": True, "hours": hours, **extra}))
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],

@@ -343,10 +343,13 @@ class World:
         for week in range(self.settings.weeks_per_round):
             room.step()
             shadow.step()
-            if week == 0:  # reports are one-off: the round's first week only
+            if week == 0:  # reports and invitations are one-off: the round's first week
                 room.external.report[:] = False
                 room.external.courier_report[:] = False
-        self.log.add([self._entry(p, d, source, first) for p, d, source in chosen])
+                room.external.invite[:] = 0
+                invited = dict(room.external.invited_by)
+        self.log.add([self._entry(p, d, source, first, invited.get(p.role.household))
+                      for p, d, source in chosen])
         self.timeline.append(Event(self.round, room.week, "round", f"round {self.round}",
                                    {"weeks": [first, room.week]}))
         self.open = False
@@ -355,8 +358,13 @@ class World:
             self._open_round()
         self._bump()
 
-    def _entry(self, p: Player, d: dict[str, Any] | None, source: str, first: int) -> Entry:
+    def _entry(self, p: Player, d: dict[str, Any] | None, source: str, first: int,
+               invited: np.ndarray | None) -> Entry:
         room, shadow, role = self.room, self.shadow, p.role
+        outcome: dict[str, Any] = {}
+        if invited is not None:  # whom the player's invitations reached, and who took part
+            outcome = {"invited": [int(h) for h in invited],
+                       "invited_took_part": int(room.pop.contributed[invited].sum())}
         propensity = (float(room.pop.propensity[role.household]) if role.household >= 0
                       else float("nan"))
         r, s = room._rows[-1], shadow._rows[-1]
@@ -365,7 +373,7 @@ class World:
             pseudonym=p.pseudonym, name=p.name, role=role.kind, place=role.place(),
             unit=role.unit, household=role.household, courier=role.courier,
             business=role.business, seen=dict(p.seen), decision=None if d is None else dict(d),
-            source=source, rule_propensity=propensity,
+            outcome=outcome, source=source, rule_propensity=propensity,
             room_participation=float(r["participation_rate"]),
             shadow_participation=float(s["participation_rate"]),
             room_hours=float(r["hours_per_household"]),

@@ -3,7 +3,8 @@ choices made outside the model, by people (a classroom's players), instead of by
 rule.
 
 An input, never a scripted outcome: only the forced agents' own take-part decision, hours,
-interest-group membership, courier activity and reports of problems they can see are set;
+interest-group membership, courier activity, reports of problems they can see and
+invitations to their neighbours are set;
 everything else (what others see, beliefs, ties, invitations, how problems are answered)
 follows from them through the same arrays and rules as for any household. The rule still
 runs, and draws its random numbers, for everyone, so the model's other households meet the
@@ -13,7 +14,7 @@ gives the identical run).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,10 @@ class ExternalDecisions:
     ``courier_active``: int8 per courier, −1 the rule, 0 or 1;
     ``report`` (per household) and ``courier_report`` (per courier): bool, report one open,
     unreported problem in sight (on the route) this week, besides the rule's reports — set
-    for one week by the caller.
+    for one week by the caller;
+    ``invite``: int16 per household, how many neighbours of its territory it invites this
+    week besides the rule's invitations (those least active lately who are not yet invited);
+    ``heads.external_invites`` records whom in ``invited_by``.
     """
 
     take_part: np.ndarray
@@ -44,6 +48,8 @@ class ExternalDecisions:
     courier_active: np.ndarray
     report: np.ndarray
     courier_report: np.ndarray
+    invite: np.ndarray
+    invited_by: dict[int, np.ndarray] = field(default_factory=dict)  # filled by the model
 
     @classmethod
     def none(cls, households: int, couriers: int) -> ExternalDecisions:
@@ -53,7 +59,8 @@ class ExternalDecisions:
                    member=np.full(households, RULE, dtype=np.int8),
                    courier_active=np.full(couriers, RULE, dtype=np.int8),
                    report=np.zeros(households, dtype=bool),
-                   courier_report=np.zeros(couriers, dtype=bool))
+                   courier_report=np.zeros(couriers, dtype=bool),
+                   invite=np.zeros(households, dtype=np.int16))
 
     def apply_households(self, pop: Population, hours_per_contribution: float) -> None:
         """Overwrite this week's ``contributed`` and ``hours`` of forced households (after the

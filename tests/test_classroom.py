@@ -3,6 +3,7 @@ rounds and their timer, concurrency, the model hook, the shadow world and the ex
 
 from __future__ import annotations
 
+import json
 import threading
 
 import numpy as np
@@ -448,3 +449,27 @@ def test_players_report_problems_they_see():
     log = w.log.frame()
     assert log.loc[log["round"] == w.round - 1, "decision_report"].any()
     assert not w.room.external.report.any()  # one-off: cleared after the round's first week
+
+
+def test_a_head_invites_neighbours_and_the_debrief_says_who_took_part():
+    w = world(roles=("head", "household"), households=600)
+    head, other = w.join("ABCDE", "head"), w.join("ABCDE", "other")
+    w.start()
+    decide(w, head, {"take_part": True, "invite": True})
+    decide(w, other, {"take_part": True})
+    entry = w.log.frame().set_index("player").loc[head.player]
+    outcome = json.loads(entry["outcome"])
+    invited = outcome["invited"]
+    assert 0 < len(invited) <= 5 and head.role.household not in invited  # (5 not yet invited)
+    lay = w.room.layout
+    assert set(lay.unit_of[invited]) == {head.role.unit}
+    assert w.room.pop.invited[invited].all()  # the week's invitation term applied to them
+    assert outcome["invited_took_part"] == int(w.room.pop.contributed[invited].sum())
+    assert not w.room.external.invite.any()  # one-off
+    decide(w, head, {"take_part": True})  # no invitation this round
+    decide(w, other, {"take_part": True})
+    assert json.loads(w.log.frame().iloc[-2]["outcome"]) == {}
+    from classroom.findings import findings
+
+    keys = [f.key for f in findings(w)]
+    assert "finding_invite" in keys and len(keys) <= 4

@@ -210,6 +210,7 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
         for i, page in enumerate(pages):
             if i == 2 and rnd == 1:
                 page.click(".cl-call label")  # the head calls an activity
+                page.click(".cl-invite label")  # and invites neighbours
             if i == 1:
                 page.click(".cl-stay-out")
             else:
@@ -257,6 +258,9 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
     assert list(last["source"]) == ["submitted"] * 3 + ["kept"] * 2
     stayed = decisions[(decisions.pseudonym == "P02") & (decisions["round"] < 4)]
     assert not stayed["decision_take_part"].any()
+    head_first = decisions[(decisions.role == "head") & (decisions["round"] == 1)].iloc[0]
+    assert head_first["decision_invite"] and head_first["decision_call_activity"]
+    assert json.loads(head_first["outcome"])["invited"]  # whom the invitations reached
     took = decisions[(decisions.pseudonym == "P01")]
     assert took["decision_hours"].tolist() == [4.0, 4.0, 4.0, 4.0]
 
