@@ -473,3 +473,22 @@ def test_a_head_invites_neighbours_and_the_debrief_says_who_took_part():
 
     keys = [f.key for f in findings(w)]
     assert "finding_invite" in keys and len(keys) <= 4
+
+
+def test_classroom_help_and_a_bad_scenario_import_nothing_heavy():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    linli = Path(sys.executable).with_name("linli")
+    ran = subprocess.run([sys.executable, "-X", "importtime", str(linli), "classroom",
+                          "--help"], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0 and "--scenario" in ran.stdout
+    names = {line.rsplit("|", 1)[1].strip() for line in ran.stderr.splitlines()
+             if line.startswith("import time:") and "|" in line}
+    heavy = {n for n in names if n.split(".")[0] in ("mesa", "solara", "pandas", "numpy",
+                                                     "segno", "model")}
+    assert not heavy, sorted(heavy)
+    bad = subprocess.run([str(linli), "classroom", "--scenario", "no-such-scenario"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr + bad.stdout
