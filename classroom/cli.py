@@ -27,12 +27,15 @@ def classroom_command(
                                                  help="Model weeks per round")] = 1,
     timer: Annotated[float, typer.Option(min=0, help="Seconds per round (0: no timer)")] = 90,
     seed: Annotated[int, typer.Option(min=0, help="Random seed")] = 1,
-    out: Annotated[Path, typer.Option(help="Where the debrief is exported")] =
-        Path("results/classroom"),
+    out: Annotated[Path, typer.Option(help="Where debriefs are exported (each session in a "
+                                           "folder of its own)")] = Path("results/classroom"),
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Use --out even if it holds "
+                                                                "other output")] = False,
 ) -> None:
     """Run a classroom: trainees join from phones on the room's Wi-Fi and play households,
     heads, couriers and businesses in one community, against a shadow world."""
     import scenarios
+    from experiments.running.outdir import OutputError, claim
     from trainer.server import ServerError
 
     from . import server
@@ -46,8 +49,9 @@ def classroom_command(
                             rounds=rounds, weeks_per_round=weeks_per_round,
                             timer_seconds=timer or None)
     try:
+        claim(out, "classroom", "classroom", overwrite=overwrite)  # before anything starts
         server.serve(settings, host, port, lang.value, str(out))
-    except ServerError as err:
+    except (ServerError, OutputError) as err:
         _fail(str(err))
 
 

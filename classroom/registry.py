@@ -27,7 +27,8 @@ class Config:
     code: str = ""
     key: str = ""  # the facilitator page's secret (in its URL)
     join_url: str = ""
-    out: str = "results/classroom"
+    out: str = "results/classroom"  # each session exports into a folder of its own here
+    session: str = "session"  # that folder's name: start time and room code
     lang: str = "zh"
 
     def to_env(self) -> str:
@@ -45,7 +46,8 @@ class Config:
 
     @property
     def out_dir(self) -> Path:
-        return Path(self.out)
+        """Where this session's debrief goes (earlier sessions' stay beside it)."""
+        return Path(self.out) / self.session
 
 
 _lock = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 
 from rich.console import Console
 
@@ -24,8 +25,9 @@ def config(settings: RoomSettings, host: str, port: int, lang: str, out: str) ->
     every interface)."""
     code = auth.new_code()
     shown = lan_address() if host == "0.0.0.0" else host
+    session = f"{time.strftime('%Y%m%d-%H%M%S')}-{code}"
     return Config(settings=settings, code=code, key=secrets.token_urlsafe(12),
-                  join_url=join_url(shown, port, code), out=out, lang=lang)
+                  join_url=join_url(shown, port, code), out=out, session=session, lang=lang)
 
 
 def serve(settings: RoomSettings, host: str, port: int, lang: str, out: str) -> None:

@@ -475,6 +475,20 @@ def test_a_head_invites_neighbours_and_the_debrief_says_who_took_part():
     assert "finding_invite" in keys and len(keys) <= 4
 
 
+def test_classroom_refuses_an_out_that_is_a_file_before_serving(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    linli = Path(sys.executable).with_name("linli")
+    (tmp_path / "taken").write_text("x")
+    ran = subprocess.run([str(linli), "classroom", "--host", "127.0.0.1", "--port", "1",
+                          "--out", str(tmp_path / "taken")], capture_output=True, text=True,
+                         timeout=120)
+    assert ran.returncode != 0 and "Traceback" not in ran.stderr + ran.stdout
+    assert "taken" in ran.stderr + ran.stdout
+
+
 def test_classroom_help_and_a_bad_scenario_import_nothing_heavy():
     import subprocess
     import sys

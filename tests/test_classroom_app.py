@@ -248,11 +248,12 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
     host.click(".cl-export")
     host.wait_for_selector(".cl-exported", timeout=BACKSTOP)
     path = Path(host.get_attribute(".cl-exported", "data-path"))
-    assert path == (room.out / "debrief.html").resolve()
+    assert path.parent.parent == room.out.resolve() and room.code in path.parent.name
+    out = path.parent  # this session's own folder
 
-    decisions = pd.read_parquet(room.out / "decisions.parquet")
+    decisions = pd.read_parquet(out / "decisions.parquet")
     assert len(decisions) == 20 and "name" not in decisions
-    text = path.read_text(encoding="utf-8") + (room.out / "decisions.csv").read_text("utf-8")
+    text = path.read_text(encoding="utf-8") + (out / "decisions.csv").read_text("utf-8")
     assert not any(name in text for name in names)  # pseudonyms only
     last = decisions[decisions["round"] == 4].set_index("pseudonym")
     assert list(last["source"]) == ["submitted"] * 3 + ["kept"] * 2
@@ -265,7 +266,7 @@ def test_a_facilitator_and_five_players_play_a_session_and_export_the_debrief(br
     assert took["decision_hours"].tolist() == [4.0, 4.0, 4.0, 4.0]
 
     # the players changed the room; the shadow is a plain run of the same community and seed
-    weekly = pd.read_parquet(room.out / "weekly.parquet")
+    weekly = pd.read_parquet(out / "weekly.parquet")
     room_rows = weekly[weekly.world == "room"].drop(columns="world").reset_index(drop=True)
     shadow = weekly[weekly.world == "shadow"].drop(columns="world").reset_index(drop=True)
     assert not room_rows.equals(shadow)
@@ -325,7 +326,8 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         wait_attr(player, ".cl-round", "finished", "1")
         host.click(".cl-export")
         host.wait_for_selector(".cl-exported", timeout=BACKSTOP)
-        log = pd.read_csv(room.out / "decisions.csv")
+        exported = Path(host.get_attribute(".cl-exported", "data-path")).parent
+        log = pd.read_csv(exported / "decisions.csv")
         assert list(log["source"]) == ["model", "submitted"]
         assert json.loads(log["decision"].iloc[1]) == {"hours": None, "member": None,
                                                        "report": False, "take_part": False}
