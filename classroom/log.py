@@ -1,9 +1,11 @@
 """The decision log: one entry per player per round, for the debrief and for research.
 
 Each entry holds the round and its weeks, the role, what the player could see, the decision
-(and whether the player made it this round, kept the last one, or left it to the model), the
-model's own chance for that household, and a summary of the room and the shadow world after
-the round. Names stay in memory; exports use pseudonyms unless asked otherwise.
+(and whether the player made it this round, kept the last one, or left it to the model), what
+it reached, the state the model's rule reads for that household and the rule's own chance for
+it, what the model household in the player's place did in the shadow world, and a summary of
+the room and the shadow world after the round. Names stay in memory; exports use pseudonyms
+unless asked otherwise.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ class Entry:
     seen: dict[str, Any]
     decision: dict[str, Any] | None
     outcome: dict[str, Any]  # what the decision reached (a head's invitees and who took part)
+    state: dict[str, Any]  # the rule's inputs for the household when the round opened
     source: str  # one of SOURCES
+    shadow_took_part: bool | None  # the model household in the player's place, last week
     rule_propensity: float  # the model's chance this household takes part (last week); NaN
     room_participation: float  # the room's weekly participation after the round
     shadow_participation: float
@@ -63,6 +67,7 @@ class DecisionLog:
             seen, decision = row.pop("seen"), row.pop("decision")
             row["seen"] = json.dumps(seen, ensure_ascii=False, sort_keys=True)
             row["outcome"] = json.dumps(row.pop("outcome"), sort_keys=True)
+            row["state"] = json.dumps(row.pop("state"), sort_keys=True)
             row["decision"] = json.dumps(decision, sort_keys=True)
             for key, value in (decision or {}).items():
                 row[f"decision_{key}"] = value

@@ -112,3 +112,16 @@ def _business(model: LinliModel, business: int) -> dict[str, Any]:
         "parking_places": int(state.parking[business]),
         "has_room": bool(state.room[business]),
     }
+
+
+def rule_inputs(model: LinliModel, role: Role) -> dict[str, Any]:
+    """For research, not shown to the player: the state the model's decision rule reads for
+    the role's household (ODD §7.3) when the round opens."""
+    if role.household < 0:
+        return {}
+    pop, h = model.pop, role.household
+    return {"btype": int(pop.btype[h]), "civic": round(float(pop.civic[h]), 4),
+            "time_budget": round(float(pop.time_budget[h]), 4),
+            "belief": round(float(pop.belief[h]), 4), "habit": round(float(pop.habit[h]), 4),
+            "trust": round(float(pop.trust[h]), 4), "known": int(pop.known[h]),
+            "party": bool(pop.party[h]), "head": int(pop.head[h])}

@@ -29,7 +29,7 @@ from . import auth, decisions
 from .log import DecisionLog, Entry
 from .roles import Role, RoleBook
 from .settings import RoomSettings
-from .sight import sight
+from .sight import rule_inputs, sight
 
 MAX_NAME = 24
 
@@ -54,6 +54,7 @@ class Player:
     decision: dict[str, Any] | None = None  # submitted for the open round
     last: dict[str, Any] | None = None  # the latest decision of any round
     seen: dict[str, Any] = field(default_factory=dict)  # at the open round's start
+    state: dict[str, Any] = field(default_factory=dict)  # the rule's inputs then (research)
     active: bool = True  # False once the facilitator removed the player
 
 
@@ -207,6 +208,7 @@ class World:
         if role.kind == "head":  # part of the set-up: the same head in the shadow
             self._both("appoint_head", {"household": role.household}, setup=True)
         player.seen = sight(self.room, role)
+        player.state = rule_inputs(self.room, role)
         self.timeline.append(Event(self.round, self.room.week, "join", player.pseudonym,
                                    {"role": role.kind, "place": role.place()}))
         self._bump()
@@ -309,6 +311,7 @@ class World:
         for p in self.players.values():
             p.decision = None
             p.seen = sight(self.room, p.role)
+            p.state = rule_inputs(self.room, p.role)
 
     def _close_if_all_decided(self) -> None:
         active = [p for p in self.players.values() if p.active]
@@ -373,7 +376,9 @@ class World:
             pseudonym=p.pseudonym, name=p.name, role=role.kind, place=role.place(),
             unit=role.unit, household=role.household, courier=role.courier,
             business=role.business, seen=dict(p.seen), decision=None if d is None else dict(d),
-            outcome=outcome, source=source, rule_propensity=propensity,
+            outcome=outcome, state=dict(p.state), source=source,
+            shadow_took_part=(bool(shadow.pop.contributed[role.household])
+                              if role.household >= 0 else None), rule_propensity=propensity,
             room_participation=float(r["participation_rate"]),
             shadow_participation=float(s["participation_rate"]),
             room_hours=float(r["hours_per_household"]),
