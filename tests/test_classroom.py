@@ -506,3 +506,18 @@ def test_classroom_help_and_a_bad_scenario_import_nothing_heavy():
     bad = subprocess.run([str(linli), "classroom", "--scenario", "no-such-scenario"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr + bad.stdout
+
+
+def test_an_external_courier_choice_sets_only_that_couriers_activity():
+    params = {"structure": {"households": 600}, "couriers": {"count": 20}}
+    a = LinliModel(params, rng=4, agents=False)
+    b = LinliModel(params, rng=4, agents=False)
+    a.external = ExternalDecisions.none(600, 20)
+    a.external.courier_active[3] = 1
+    a.external.courier_active[5] = 0
+    for _ in range(3):
+        a.step()
+        b.step()
+        assert a.couriers.active[3] and not a.couriers.active[5]
+        others = np.setdiff1d(np.arange(20), [3, 5])
+        assert np.array_equal(a.couriers.active[others], b.couriers.active[others])
