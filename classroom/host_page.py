@@ -159,7 +159,11 @@ def Players(world: World, version: int) -> None:
 @solara.component
 def Debrief(world: World, version: int) -> None:
     lang = LANG.value
-    found = solara.use_memo(lambda: findings(world), [world.round, world.room.week])
+    # findings read the whole log: shown between rounds (paused) and at the end, so a
+    # round's close (the moment every screen waits for) does not wait for them
+    quiet = world.finished or world.paused
+    found = solara.use_memo(lambda: findings(world) if quiet else [],
+                            [world.round, world.room.week, quiet])
     if found:
         rv.Html(tag="h3", children=[tr("findings", lang)])
         rv.Html(tag="ul", class_="cl-findings", children=[
