@@ -8,6 +8,7 @@ players on the same network cannot drive the room.
 
 from __future__ import annotations
 
+from html import escape
 from typing import cast
 from urllib.parse import parse_qs
 
@@ -28,7 +29,7 @@ from .findings import findings
 from .labels import tr
 from .qr import qr_svg
 from .watch import use_world
-from .world import World
+from .world import JoinError, Player, World
 
 TIMERS = (30.0, 60.0, 90.0, 120.0, 0.0)  # 0: no timer
 WEEKS = (1, 2, 4)
@@ -46,6 +47,7 @@ CSS = """
 .cl-host-round { font-size: 20px; font-weight: 700; margin: 4px 0; }
 .cl-players { border-collapse: collapse; font-size: 14px; width: 100%; }
 .cl-players td { padding: 1px 4px; border-bottom: 1px solid #eee; }
+.cl-players .cl-rename { text-transform: none; padding: 0 4px !important; }
 .cl-players tr[data-decided="1"] td.cl-mark { color: #2e7d32; }
 .cl-players tr[data-decided="0"] td.cl-mark { color: #e65100; }
 .cl-host-views { flex: 1 1 auto; min-height: 520px; display: grid;
@@ -139,13 +141,38 @@ def Players(world: World, version: int) -> None:
     lang = LANG.value
     decided = world.decided()
     players = world.active_players()
+    editing, set_editing = solara.use_state(cast(str | None, None))
+    text, set_text = solara.use_state("")
+    error, set_error = solara.use_state("")
+
+    def rename() -> None:
+        try:
+            world.rename(cast(str, editing), text)
+        except JoinError as err:
+            set_error(str(err))
+            return
+        set_error("")
+        set_editing(None)
+
+    def name_cell(p: Player) -> list:
+        if editing == p.id:
+            return [solara.InputText("", value=text, on_value=set_text,
+                                     continuous_update=True, classes=["cl-rename-input"]),
+                    solara.Button("OK", on_click=rename, small=True, classes=["cl-rename-ok"])]
+        def edit(pid: str = p.id, name: str = p.name) -> None:
+            set_text(name)
+            set_editing(pid)
+
+        return [solara.Button(p.name, text=True, small=True, classes=["cl-rename"],
+                              on_click=edit)]
+
     rv.Html(tag="h3", children=[tr("players", lang, count=len(players))])
     rows = []
     for p in players:
         done = decided.get(p.id, False)
         rows.append(rv.Html(tag="tr", attributes={"data-player": p.id,
                                                   "data-decided": str(int(done))}, children=[
-            rv.Html(tag="td", children=[p.name]),
+            rv.Html(tag="td", class_="cl-name", children=name_cell(p)),
             rv.Html(tag="td", children=[tr(f"kind_{p.role.kind}", lang)]),
             rv.Html(tag="td", class_="cl-mark",
                     children=[tr("decided_mark" if done else "waiting_mark", lang)]),
@@ -154,6 +181,8 @@ def Players(world: World, version: int) -> None:
                 small=True, classes=["cl-kick"])]),
         ]))
     rv.Html(tag="table", class_="cl-players", children=rows)
+    if error:
+        rv.Html(tag="div", class_="cl-error", children=[error])
 
 
 @solara.component
@@ -164,21 +193,24 @@ def Debrief(world: World, version: int) -> None:
     quiet = world.finished or world.paused
     found = solara.use_memo(lambda: findings(world) if quiet else [],
                             [world.round, world.room.week, quiet])
-    if found:
-        rv.Html(tag="h3", children=[tr("findings", lang)])
-        rv.Html(tag="ul", class_="cl-findings", children=[
-            rv.Html(tag="li", children=[tr(f.key, lang, **f.fields)]) for f in found])
 
     def export() -> None:
         out = registry.config().out_dir
         debrief.export(world, out, lang)
         EXPORTED.set(str((out / "debrief.html").resolve()))
 
+    # the same elements in the same order whatever changes (a button that moves while the
+    # page redraws can lose a click)
     solara.Button(tr("export", lang), on_click=export, classes=["cl-export"],
                   disabled=world.round == 0)
-    if EXPORTED.value:
-        rv.Html(tag="div", class_="cl-exported", attributes={"data-path": EXPORTED.value},
-                children=[tr("exported", lang, path=EXPORTED.value)])
+    done = EXPORTED.value or ""
+    rv.Html(tag="div", class_="cl-exported" if done else "cl-not-exported",
+            attributes={"data-path": done},
+            children=[tr("exported", lang, path=done) if done else ""])
+    items = "".join(f"<li>{escape(tr(f.key, lang, **f.fields))}</li>" for f in found)
+    solara.HTML(tag="div", classes=["cl-findings-box"], unsafe_innerHTML=(
+        f"<h3>{escape(tr('findings', lang))}</h3><ul class='cl-findings'>{items}</ul>"
+        if found else ""))
 
 
 @solara.component

@@ -312,7 +312,11 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         late = Device(extra).page(room.join_url)
         assert join(late, "Zhou") == "household"
         wait_attr(host, ".cl-host-round", "players", "2")
-        host.locator("tr[data-player='p02'] .cl-kick").click()  # the facilitator removes one
+        host.locator("tr[data-player='p01'] .cl-rename").click()  # the facilitator renames
+        host.locator(".cl-rename-input input").fill("Sun Li")
+        host.click(".cl-rename-ok")
+        wait(player, "() => document.querySelector('.cl-role').textContent.includes('Sun Li')")
+        host.locator("tr[data-player='p02'] .cl-kick").click()  # and removes one
         wait_attr(host, ".cl-host-round", "players", "1")
         late.wait_for_selector(".cl-removed", timeout=BACKSTOP)  # told so
         late.click(".cl-rejoin")
@@ -325,6 +329,7 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         wait_attr(host, ".cl-host-round", "week", "1")
         player.click(".cl-stay-out")
         wait_attr(player, ".cl-round", "finished", "1")
+        wait_attr(host, ".cl-host-round", "finished", "1")
         host.click(".cl-export")
         host.wait_for_selector(".cl-exported", timeout=BACKSTOP)
         exported = Path(host.get_attribute(".cl-exported", "data-path")).parent
