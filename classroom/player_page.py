@@ -171,9 +171,11 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
             return
         ERROR.set("")
 
+    # options that come and go sit in containers that stay, so the buttons never move while
+    # the page redraws (a button that moves can lose a tap)
     with solara.Div(classes=["cl-actions"]):
-        if problems and kind in ("household", "head", "courier"):
-            with solara.Div(classes=["cl-report"]):
+        with solara.Div(classes=["cl-report"]):
+            if problems and kind in ("household", "head", "courier"):
                 solara.Checkbox(label=tr("report", lang), value=report, on_value=set_report)
         if kind in ("household", "head"):
             rv.Html(tag="div", children=[tr("hours", lang)])
@@ -188,12 +190,13 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                 with solara.Div(classes=["cl-call"]):
                     solara.Checkbox(label=tr("call_activity", lang), value=call,
                                     on_value=set_call)
-            if groups:
-                with solara.ToggleButtonsSingle(value=member, on_value=set_member,
-                                                mandatory=True, classes=["cl-member"]):
-                    for choice in ("rule", "in", "out"):
-                        solara.Button(tr(f"member_{choice}", lang), value=choice, text=True,
-                                      classes=[f"cl-member-{choice}"])
+            with solara.Div(classes=["cl-member-box"]):
+                if groups:
+                    with solara.ToggleButtonsSingle(value=member, on_value=set_member,
+                                                    mandatory=True, classes=["cl-member"]):
+                        for choice in ("rule", "in", "out"):
+                            solara.Button(tr(f"member_{choice}", lang), value=choice,
+                                          text=True, classes=[f"cl-member-{choice}"])
             extra: dict[str, Any] = {"member": MEMBER[member], **reports}
             if kind == "head":
                 extra.update(call_activity=call, invite=invite)
