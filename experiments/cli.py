@@ -1,5 +1,6 @@
 """The ``linli`` command line: ``run`` and ``compare`` here; ``scenarios`` (scenarios_cli),
-the research commands (research_cli) and the trainer's (trainer.cli) are added below.
+the research commands (research_cli), the trainer's (trainer.cli) and the classroom
+(classroom.cli) are added below.
 
 Start-up is kept short: nothing heavier than Typer and Rich is imported until a command that
 needs the model, pandas or matplotlib runs.
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from classroom import cli as classroom_cli
 from experiments import research_cli, scenarios_cli
 from experiments.calibration import cli as calibration_cli
 from experiments.cli_common import claimed, load_scenario
@@ -354,6 +356,7 @@ research_cli.register(app)  # sweep, sensitivity, query, discover, results
 calibration_cli.register(app)  # calibrate (experiments/calibration/cli.py)
 validation_cli.register(app)  # validate (experiments/validation/cli.py)
 trainer_cli.register(app)  # app, animate (trainer/cli.py)
+classroom_cli.register(app)  # classroom (classroom/cli.py)
 
 if __name__ == "__main__":
     app()

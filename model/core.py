@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import interventions, metrics
 from .agents import Business, Courier, PartyMember, Resident
+from .external import ExternalDecisions
 from .mechanisms import (
     businesses,
     commons,
@@ -66,6 +67,8 @@ class LinliModel(mesa.Model):
         self.started: set[str] = set()  # mechanisms started by an intervention
         self.pending_interventions: list[interventions.Intervention] = []
         self.intervention_log: list[interventions.Intervention] = []
+        # choices made outside the model (a classroom's players, ODD §6); None: all the rule's
+        self.external: ExternalDecisions | None = None
         self._create_agents(residents=agents)
 
     def active(self, mechanism: str) -> bool:

@@ -139,6 +139,18 @@ class Sim:
         m = self.model
         self._routes = tuple(_route_units(m, c) for c in range(len(m.couriers)))
 
+    @classmethod
+    def wrap(cls, model: LinliModel, seed: int, scenario: str, label: str = "",
+             title: dict[str, str] | None = None) -> Sim:
+        """A Sim over a model built elsewhere (the classroom's room and shadow), so the views
+        can draw it."""
+        sim = cls.__new__(cls)
+        sim.params, sim.seed, sim.scenario, sim.label = model.params, seed, scenario, label
+        sim.title = title if title is not None else scenarios.load(scenario).title
+        sim.model = model
+        sim._routes = tuple(_route_units(model, c) for c in range(len(model.couriers)))
+        return sim
+
     @property
     def week(self) -> int:
         return self.model.week

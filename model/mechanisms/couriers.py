@@ -89,6 +89,8 @@ def step(model: LinliModel) -> None:
     state.attachment += c.attachment_rate * (target - state.attachment)
     state.active[:] = (model.streams.couriers.random(len(state))
                        < c.join_rate * state.attachment)
+    if model.external is not None:  # couriers whose choice is made outside (ODD §6)
+        model.external.apply_couriers(state.active)
 
 
 def upkeep_hours(model: LinliModel, buildings: int) -> np.ndarray:

@@ -87,6 +87,8 @@ def step(model: LinliModel) -> None:
                    * (1 + crowding))
     quits = member & ~leaders & (rng.random(pop.size) < quit_chance)
     pop.group[quits] = -1
+    if model.external is not None:  # households whose membership is chosen outside (ODD §6)
+        model.external.apply_groups(pop, reg, g.max_size)
     reg.recount(pop)
     age = model.week - reg.founded
     failing = np.flatnonzero(reg.active & (reg.members < g.min_size) & (age >= g.grace_weeks))

@@ -36,6 +36,24 @@ def step(model: LinliModel) -> None:
     if h.enabled and (model.week == 1 or model.week % h.review_every == 0):
         appoint(model)
     _invite(model)
+    if model.external is not None:  # invitations sent outside the model (ODD §6)
+        external_invites(model, model.external.invite, model.external.invited_by)
+
+
+def external_invites(model: LinliModel, counts: np.ndarray,
+                     record: dict[int, np.ndarray]) -> None:
+    """Each household with ``counts > 0`` invites that many other households of its
+    territory not yet invited this week, those who took part least in the last eight weeks
+    first (then in street order); whom is written to ``record``. Draws no random numbers."""
+    record.clear()
+    pop, territory = model.pop, model.sizes.territory_of
+    for inviter in np.flatnonzero(counts > 0):
+        others = np.flatnonzero((territory == territory[inviter]) & ~pop.invited)
+        others = others[others != inviter]
+        order = np.lexsort((others, recent_weeks(pop.history[others])))
+        chosen = others[order[:int(counts[inviter])]]
+        pop.invited[chosen] = True
+        record[int(inviter)] = chosen
 
 
 def looked_after(model: LinliModel) -> np.ndarray:

@@ -105,7 +105,8 @@ def utility(model: LinliModel, extra: np.ndarray | float) -> np.ndarray:
 
 
 def decide(model: LinliModel, extra: np.ndarray | float) -> None:
-    """Draw this week's contributors and the hours they give."""
+    """Draw this week's contributors and the hours they give; households with an external
+    decision (``model.external``) then take it instead (their propensity stays the rule's)."""
     pop, prm = model.pop, model.params.participation
     u = utility(model, extra)
     propensity = 1.0 / (1.0 + np.exp(-u, out=u))
@@ -113,6 +114,8 @@ def decide(model: LinliModel, extra: np.ndarray | float) -> None:
     draw = model.streams.decide.random(pop.size, dtype=np.float32)
     pop.contributed[:] = draw < propensity
     pop.hours[:] = pop.time_budget * np.float32(prm.hours_per_contribution) * pop.contributed
+    if model.external is not None:  # households whose choice is made outside (ODD §6)
+        model.external.apply_households(pop, prm.hours_per_contribution)
 
 
 def observe(model: LinliModel, group_rate: tuple[np.ndarray, np.ndarray] | None) -> None:

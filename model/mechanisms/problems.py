@@ -66,6 +66,8 @@ def step(model: LinliModel) -> None:
     book, rng = model.problems, model.streams.problems
     _arise(model)
     _report(model)
+    if model.external is not None:  # reports made outside the model (ODD §6)
+        external_reports(model, model.external.report, model.external.courier_report)
     fixed = _fix(model)
     _ignore(model, fixed)
     lapsed = (book.reported_week < 0) & (rng.random(len(book)) < pr.self_resolve_rate)
@@ -170,6 +172,37 @@ def _report(model: LinliModel) -> None:
     book.totals["reported"] += len(idx)
     book.totals["by_couriers"] += int(by_courier.sum())
     book.week.update(reported=len(idx), reported_by_couriers=int(by_courier.sum()))
+
+
+def external_reports(model: LinliModel, households: np.ndarray, couriers_: np.ndarray) -> None:
+    """Households (``households`` true) and couriers (``couriers_`` true) who chose outside
+    the model to report report the oldest open, unreported problem in their sight (on their
+    route), if there is one; counted as any report. Draws no random numbers."""
+    book, week, s = model.problems, model.week, model.sizes
+    reporters = [(int(h), False) for h in np.flatnonzero(households)]
+    reporters += [(int(c), True) for c in np.flatnonzero(couriers_)]
+    for who, by_courier in reporters:
+        if by_courier:
+            seen = np.isin(book.place, model.couriers.households(who))
+        else:
+            seen = (book.place >= s.sight_lo[who]) & (book.place < s.sight_hi[who])
+        waiting = np.flatnonzero(seen & (book.reported_week < 0))
+        if len(waiting) == 0:
+            continue
+        problem = waiting[np.argmin(book.opened[waiting])]
+        book.reported_week[problem] = week
+        book.reporter[problem] = who
+        book.by_courier[problem] = by_courier
+        if by_courier:
+            model.couriers.reports[who] += 1
+            book.totals["by_couriers"] += 1
+            book.week["reported_by_couriers"] = book.week.get("reported_by_couriers", 0) + 1
+        else:
+            book.reports[who] += 1
+            if book.first_outcome[who] > 0 and book.next_report_week[who] < 0:
+                book.next_report_week[who] = week
+        book.totals["reported"] += 1
+        book.week["reported"] = book.week.get("reported", 0) + 1
 
 
 def _pick(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, draw: np.ndarray) -> np.ndarray:
