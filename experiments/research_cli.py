@@ -284,7 +284,8 @@ def _share(x: float) -> str:
 def query(
     directory: StoreArgument,
     sql: Annotated[str, typer.Argument(help="One SELECT over the tables runs, attempts, "
-                                            "metrics, design")],
+                                            "metrics, design (a classroom session: "
+                                            "decisions, weekly)")],
     out: Annotated[Path | None, typer.Option(
         help="Write the result to a .csv or .parquet file instead of printing it",
         show_default=False)] = None,
@@ -293,17 +294,23 @@ def query(
 
     Tables: `runs` (one row per run, its latest attempt), `attempts` (every attempt),
     `metrics` (the kept weekly outputs) and `design` (one row per design point). Parameter
-    columns are named section.name: write them in double quotes, "structure.unit_size"."""
+    columns are named section.name: write them in double quotes, "structure.unit_size".
+
+    A classroom session's folder (from `linli classroom --out`) has the tables `decisions`
+    (one row per player per round: role, what the player saw, the decision, the rule's
+    inputs and what the model household did in the shadow world) and `weekly` (the room's
+    and the shadow world's weekly outputs, column `world`)."""
     from experiments import tables
     from experiments.running.output import atomic_write
-    from experiments.sweeping.query import QueryError, run
+    from experiments.sweeping.query import QueryError, is_session, run, run_session
     from experiments.sweeping.store import Store, StoreError
 
     if out is not None:
         _check_query_out(out, directory)
     try:
         with _warnings_shown():
-            frame = run(Store(directory), sql)
+            frame = run_session(directory, sql) if is_session(directory) else \
+                run(Store(directory), sql)
     except (QueryError, StoreError) as err:
         fail(err)
     if out is None:

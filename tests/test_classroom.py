@@ -521,3 +521,44 @@ def test_an_external_courier_choice_sets_only_that_couriers_activity():
         assert a.couriers.active[3] and not a.couriers.active[5]
         others = np.setdiff1d(np.arange(20), [3, 5])
         assert np.array_equal(a.couriers.active[others], b.couriers.active[others])
+
+
+def test_a_sessions_decisions_are_queried_like_a_sweep_and_read_only(tmp_path):
+    """Data for research: `linli query SESSION` reads the decision log and the weekly outputs
+    of both worlds, through the same sandbox as a sweep (no writes, no other files)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from classroom import debrief
+
+    w = world()
+    tickets = [w.join("ABCDE", name) for name in ("李明", "Wang Fang")]
+    w.start()
+    for _ in range(2):
+        for t in tickets:
+            decide(w, t)
+    debrief.export(w, tmp_path, "en")
+    linli = Path(sys.executable).with_name("linli")
+
+    def query(sql: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(linli), "query", str(tmp_path), sql, "--out",
+                               str(tmp_path / "analysis" / "q.csv")], capture_output=True,
+                              text=True, timeout=120)
+
+    ran = query("SELECT pseudonym, COUNT(*) AS rounds, SUM(decision_take_part::INT) AS took "
+                "FROM decisions GROUP BY 1 ORDER BY 1")
+    assert ran.returncode == 0, ran.stderr
+    answer = pd.read_csv(tmp_path / "analysis" / "q.csv")
+    assert answer.to_dict("list") == {"pseudonym": ["P01", "P02"], "rounds": [2, 2],
+                                      "took": [2, 2]}
+    ran = query("SELECT world, MAX(week) AS weeks FROM weekly GROUP BY 1 ORDER BY 1")
+    assert ran.returncode == 0, ran.stderr
+    assert pd.read_csv(tmp_path / "analysis" / "q.csv").to_dict("list") == {
+        "world": ["room", "shadow"], "weeks": [2, 2]}
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for hostile in (f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'",
+                    f"SELECT * FROM read_csv('{tmp_path / 'decisions.csv'}')"):
+        ran = query(hostile)
+        assert ran.returncode != 0 and "Traceback" not in ran.stderr + ran.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -4,11 +4,16 @@ The tables a query names (``runs``: latest attempt per run, ``attempts``, ``metr
 ``design``) are loaded into an in-memory DuckDB database; then external access is switched
 off and the configuration locked, so no query can read or write files (``read_csv``,
 ``COPY``, ``ATTACH``, …) or change that. Only a single SELECT statement is accepted.
+
+A classroom session's folder (``linli classroom --out``) is queried the same way, with its
+tables ``decisions`` (one row per player per round) and ``weekly`` (the room's and the shadow
+world's weekly outputs).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .store import Store
@@ -18,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TABLES = ("runs", "attempts", "metrics", "design")
+SESSION_TABLES = ("decisions", "weekly")  # a classroom session's folder
 EXAMPLE = 'linli query DIR "select * from runs limit 5"'
 
 
@@ -33,6 +39,37 @@ def run(store: Store, sql: str) -> pd.DataFrame:
     con = duckdb.connect(":memory:")
     _check(con, sql)
     _load(con, store, _named(con, sql))
+    return _sandboxed(con, sql)
+
+
+def is_session(directory: Path) -> bool:
+    """A classroom session's folder (its decision log), not a sweep's store."""
+    return (directory / "decisions.parquet").is_file() and not (directory / "spec.json").exists()
+
+
+def run_session(directory: Path, sql: str) -> pd.DataFrame:
+    """The result of one SELECT over a classroom session's ``decisions`` and ``weekly``."""
+    import duckdb
+    import pandas as pd
+
+    con = duckdb.connect(":memory:")
+    _check(con, sql)
+    for name in SESSION_TABLES:
+        path = directory / f"{name}.parquet"
+        try:
+            data = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+        except (OSError, ValueError) as err:
+            raise QueryError(f"cannot read {path}: {_one_line(err)}") from None
+        con.register("_loading", data)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _loading")
+        con.unregister("_loading")
+    return _sandboxed(con, sql)
+
+
+def _sandboxed(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Run ``sql`` after switching off file access and locking the configuration."""
+    import duckdb
+
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     try:
