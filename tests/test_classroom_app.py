@@ -10,13 +10,7 @@ The World itself is tested without a browser in test_classroom.py.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +18,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+from serving import CHROMIUM, chromium, served
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 LOCAL = {"localhost", "127.0.0.1"}
 PROJECTOR = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 800}
@@ -39,12 +31,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at "
                                                      "/usr/bin/chromium"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -59,47 +45,18 @@ class Room:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def start_room(tmp: Path, *args: str) -> Iterator[Room]:
     """``linli classroom --host 127.0.0.1`` in a subprocess until the generator is closed."""
-    port = _free_port()
     log, out = tmp / "classroom.log", tmp / "out"
-    linli = Path(sys.executable).with_name("linli")
-    with log.open("w") as sink:
-        proc = subprocess.Popen([str(linli), "classroom", "--host", "127.0.0.1", "--port",
-                                 str(port), "--out", str(out), *args],
-                                stdout=sink, stderr=subprocess.STDOUT, cwd=tmp,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + BACKSTOP / 1000
-        while True:  # the server's state: answering
-            try:
-                with urllib.request.urlopen(base, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the classroom did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+    with served(["classroom", "--out", str(out), *args], log, tmp, BACKSTOP / 1000) as base:
         text = log.read_text()
         host = re.search(r"(http://127\.0\.0\.1:\d+/host\?key=\S+)", text).group(1)
         join = re.search(r"(http://127\.0\.0\.1:\d+/\?room=(\w+))", text)
         yield Room(host, join.group(1), join.group(2), out, log, base)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @dataclass

@@ -11,12 +11,6 @@ Fast, in-process checks of the same page are in test_trainer.py.
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -24,13 +18,11 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 from PIL import Image
+from serving import CHROMIUM, chromium, served
 
 from trainer.settings import Settings
 from trainer.state import Session
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 LOCAL = {"localhost", "127.0.0.1"}
 VIEWPORT = {"width": 1366, "height": 768}  # a projector
 BACKSTOP = 120_000  # ms: only a page that never reaches the state waited for hits it
@@ -43,53 +35,19 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """``linli app --host 127.0.0.1 --port <free port>`` (the installed entry point) in a
-    subprocess; yields its URL and its log file."""
-    port = _free_port()
+    """``linli app`` (the installed entry point) on 127.0.0.1 in a subprocess; yields its URL
+    and its log file."""
     log = tmp_path_factory.mktemp("app") / "app.log"
-    linli = Path(sys.executable).with_name("linli")
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(linli), "app", "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=log.parent,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + BACKSTOP / 1000
-        while True:  # the server's state: answering
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+    with served(["app"], log, log.parent, BACKSTOP / 1000) as url:
         yield url, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 # JS: pairs of elements (matching a selector) whose boxes overlap by more than 1 px each way
