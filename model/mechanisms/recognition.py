@@ -118,8 +118,8 @@ def post(model: LinliModel, completed: int) -> None:
     # rank the period's contributors within each scope: most hours first, ties at random
     who = np.flatnonzero(hours > 0)
     scope = board.scope_of[who]
-    who = who[np.lexsort((ties[who], -hours[who], scope))]
-    scope = board.scope_of[who]
+    order = np.lexsort((ties[who], -hours[who], scope))
+    who, scope = who[order], scope[order]
     rank = np.arange(len(who)) - np.searchsorted(scope, scope)
     listed = np.zeros(pop.size, dtype=bool)
     listed[who] = rank < slots[scope]
