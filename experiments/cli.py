@@ -77,6 +77,7 @@ def run(
     weeks = weeks or sc.params.weeks
     out = out or Path("results") / sc.name
     with claimed(out, "run", sc.name, overwrite):
+        from experiments.reporting.caveat import at_defaults
         from experiments.running import output
         from model.core import LinliModel
 
@@ -100,9 +101,12 @@ def run(
             "units": model.layout.units,
             "params": sc.params.model_dump(mode="json"),
             "versions": output.versions(),
+            "caveat": {lang: " ".join(at_defaults(lang, sc.params)) if lang == "en"
+                       else "".join(at_defaults(lang, sc.params)) for lang in ("en", "zh")},
         }
         output.write_json(out / "manifest.json", manifest)
     print_summary(sc, model, seed, seconds)
+    say("[dim]{text}[/]", text=manifest["caveat"]["en"])
     say("written: {files}", files=", ".join(map(str, [*written, units, out / "manifest.json"])))
 
 

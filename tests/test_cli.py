@@ -78,6 +78,27 @@ def test_run_prints_a_summary(tmp_path):
     assert "written:" in result.output
 
 
+def test_run_says_it_is_a_model_and_what_is_calibrated(tmp_path):
+    """Issue 10: the terminal and the manifest say these are a model's results, what is
+    calibrated to which field data and how much is assumed (both languages in the manifest);
+    a scenario that sets a calibrated value itself is named."""
+    from experiments.paramtable import counts
+
+    assumed = counts()["assumed"]
+    result = invoke("run", "baseline", "--weeks", "3", "--out", tmp_path / "o")
+    text = flat(result.output)
+    assert "simulationmodel" in text and f"{assumed}areassumptions" in text
+    assert "WeeklyparticipationinanordinarycommunitY".lower() in text.lower()
+    caveat = json.loads((tmp_path / "o" / "manifest.json").read_text("utf-8"))["caveat"]
+    assert "docs/VALIDATION.md" in caveat["en"] and "仿真模型的结果" in caveat["zh"]
+    assert f"{assumed}个是假设值" in caveat["zh"] and "itself" not in caveat["en"]
+    own = tmp_path / "own.toml"
+    own.write_text('extends = "baseline"\n[participation]\nintercept = -1.0\n', "utf-8")
+    result = invoke("run", own, "--weeks", "3", "--out", tmp_path / "own")
+    assert result.exit_code == 0, result.output
+    assert "setsparticipation.interceptitself" in flat(result.output)
+
+
 def test_unknown_scenario(tmp_path):
     out = tmp_path / "out"
     result = invoke("run", "smal-units", "--weeks", "5", "--out", out)

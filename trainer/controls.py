@@ -15,7 +15,6 @@ from solara.alias import rv
 import scenarios
 
 from . import app_state as st
-from . import caveat
 from .labels import LANGS, scope, tr
 from .settings import SCOPES, household_choices, unit_size_choices, unit_size_text
 from .state import Session
@@ -203,10 +202,18 @@ def InterventionLog(session: Session) -> None:
             f"<b>{tr('iv_log', lang)}</b><ul style='margin:0'>{''.join(items)}</ul>"))
 
 
+@functools.cache
+def model_note(lang: str) -> tuple[str, ...]:
+    """The caveat of runs at the model's calibrated defaults (shared with ``linli run``)."""
+    from experiments.reporting.caveat import at_defaults
+
+    return tuple(at_defaults(lang))
+
+
 @solara.component
 def ModelNoteCard() -> None:
     """What the numbers are: a model's results, what is calibrated and what assumed."""
     lang = st.LANG.value
     with solara.Card(tr("caveat_title", lang), classes=["linli-caveat"]):
-        for sentence in caveat.sentences(lang):
+        for sentence in model_note(lang):
             note(sentence)

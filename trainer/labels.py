@@ -22,34 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
                 "en": "A/B: two scenarios side by side, same seed"},
     "preset_b": {"zh": "对比情景 B", "en": "Scenario B"},
     "settings": {"zh": "参数设置", "en": "Settings"},
-    # what the numbers are (issue 10); trainer.caveat fills in the counts and titles
     "caveat_title": {"zh": "这是模型，不是实测", "en": "A model, not a measurement"},
-    "caveat_model": {
-        "zh": "这里看到的都是仿真模型的结果，并非实测数据或预测："
-              "它们展示的是由模型假设推出的结果。",
-        "en": "Everything here is the output of a simulation model, not a measurement or a "
-              "forecast: it shows what follows from the model's assumptions."},
-    "caveat_calibrated": {
-        "zh": "{calibrated}个参数依据实地数据校准（{titles}），取校准后验的均值。",
-        "en": "{calibrated} parameters are calibrated to field data ({titles}), at their "
-              "posterior means."},
-    "caveat_assumed": {
-        "zh": "模型{total}个参数中，{empirical}个来自已发表的资料，{assumed}个是假设值，"
-              "既未实测也未拟合。",
-        "en": "Of the model's {total} parameters, {empirical} come from published sources and "
-              "{assumed} are assumptions, neither measured nor fitted."},
-    "caveat_chance": {
-        "zh": "一次运行只是许多可能走向中的一种：换一个随机种子结果会不同，换一组同样合理的参数值，"
-              "结果的变化往往更大（见 docs/SENSITIVITY.md）。",
-        "en": "One run is one of many possible paths: another seed gives another result, and "
-              "other plausible parameter values often move it more (docs/SENSITIVITY.md)."},
-    "caveat_scorecard": {
-        "zh": "模型能否再现未用于校准的实地数据，见验证记分卡"
-              "（linli validate，docs/VALIDATION.md）；"
-              "带不确定性区间的情景比较，用 linli compare。",
-        "en": "How well the model reproduces field data it was not fitted to: the validation "
-              "scorecard (linli validate, docs/VALIDATION.md). For scenario comparisons with "
-              "their uncertainty, use linli compare."},
     "settings_note": {"zh": "修改参数或情景后，按“重置”生效。",
                       "en": "Changed settings take effect when you press Reset."},
     "settings_pending": {"zh": "参数已修改，按“重置”生效", "en": "Settings changed: press Reset"},

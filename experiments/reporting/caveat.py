@@ -112,3 +112,46 @@ def section(f: Facts, lang: str) -> str:
                      f"({len(f.targets)})</summary><ul>{items}</ul></details>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+
+def at_defaults(lang: str, params: Any = None) -> list[str]:
+    """The caveat for a run at the model's own values, not drawn from a posterior (`linli
+    run`, the trainer app): a model's results; which parameters are calibrated to which field
+    data (the shipped posterior's means are the defaults); how many are assumed; that one run
+    shows neither chance nor parameter uncertainty; where the scorecard is. With ``params``,
+    the calibrated values a scenario sets itself are named."""
+    from experiments.calibration.targets import TargetError
+    from experiments.calibration.targets import load as load_targets
+    from experiments.paramtable import counts
+    from model.params import Params
+
+    from . import posterior as posteriors
+
+    tally = counts()
+    out = [i18n.t("defaults_model", lang)]
+    where = posteriors.default()
+    shipped = posteriors.load(where) if where is not None else None
+    if shipped is not None:
+        library = load_targets()
+        titles = []
+        for target_id in shipped.targets:
+            try:
+                titles.append(library[target_id].title.get(lang, target_id))
+            except TargetError:
+                titles.append(target_id)
+        out.append(i18n.t("defaults_calibrated", lang, calibrated=tally.get("calibrated", 0),
+                          titles=i18n.t("list_sep", lang).join(titles)))
+        if params is not None:
+            own = [n for n in shipped.names if _value(params, n) != _value(Params(), n)]
+            if own:
+                out.append(i18n.t("defaults_own", lang, names=", ".join(own)))
+    out.append(i18n.t("defaults_assumed", lang, assumed=tally.get("assumed", 0),
+                      empirical=tally.get("empirical", 0), total=sum(tally.values())))
+    out += [i18n.t("defaults_chance", lang), i18n.t("defaults_scorecard", lang)]
+    return out
+
+
+def _value(params: Any, dotted: str) -> Any:
+    section, name = dotted.split(".", 1)
+    return getattr(getattr(params, section), name)

@@ -172,6 +172,36 @@ TEXT: dict[str, dict[str, str]] = {
                        "zh": "实地数据来源：{sources}。"},
     "caveat_targets": {"en": "Field data the calibration is fitted to",
                        "zh": "校准所依据的实地数据"},
+    # the same, for runs at the model's calibrated defaults (linli run, the trainer app)
+    "defaults_model": {
+        "zh": "这里看到的都是仿真模型的结果，并非实测数据或预测："
+              "它们展示的是由模型假设推出的结果。",
+        "en": "Everything here is the output of a simulation model, not a measurement or a "
+              "forecast: it shows what follows from the model's assumptions."},
+    "defaults_calibrated": {
+        "zh": "{calibrated}个参数依据实地数据校准（{titles}），取校准后验的均值。",
+        "en": "{calibrated} parameters are calibrated to field data ({titles}), at their "
+              "posterior means."},
+    "defaults_assumed": {
+        "zh": "模型{total}个参数中，{empirical}个来自已发表的资料，{assumed}个是假设值，"
+              "既未实测也未拟合。",
+        "en": "Of the model's {total} parameters, {empirical} come from published sources and "
+              "{assumed} are assumptions, neither measured nor fitted."},
+    "defaults_chance": {
+        "zh": "一次运行只是许多可能走向中的一种：换一个随机种子结果会不同，换一组同样合理的参数值，"
+              "结果的变化往往更大（见 docs/SENSITIVITY.md）。",
+        "en": "One run is one of many possible paths: another seed gives another result, and "
+              "other plausible parameter values often move it more (docs/SENSITIVITY.md)."},
+    "defaults_scorecard": {
+        "zh": "模型能否再现未用于校准的实地数据，见验证记分卡"
+              "（linli validate，docs/VALIDATION.md）；"
+              "带不确定性区间的情景比较，用 linli compare。",
+        "en": "How well the model reproduces field data it was not fitted to: the validation "
+              "scorecard (linli validate, docs/VALIDATION.md). For scenario comparisons with "
+              "their uncertainty, use linli compare."},
+    "defaults_own": {
+        "zh": "本情景自行设定了其中的 {names}。",
+        "en": "This scenario sets {names} itself."},
     # structural alternatives (linli compare --variants)
     "variants": {"en": "Structural alternatives", "zh": "结构性替代假设"},
     "variants_note": {
