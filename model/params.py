@@ -57,11 +57,11 @@ class Structure(Section):
                             doc="Number of resident households simulated.")
     unit_size: tuple[int, int] = param(
         (10, 20), unit="households", source=EMPIRICAL,
-        ref="FACTS: 25,000+ units of 10–20 households",
+        ref="Banyuetan report: 25,000+ units of 10–20 households",
         doc="Households per neighbour unit: a range [lo, hi] drawn uniformly per unit; "
             "a single number means a fixed size. Ignored when `ladder` is set.")
     ladder: tuple[int, int, int, int] | None = param(
-        None, source=EMPIRICAL, ref="FACTS: Huajin 5 households/5 邻/4 里/5 格",
+        None, source=EMPIRICAL, ref="Banyuetan report: Huajin 5 households/5 邻/4 里/5 格",
         doc="Explicit nesting [households per unit, units per 里, 里 per grid, grids per "
             "community]; overrides the size targets below.")
     li_size: int = param(50, ge=1, le=5000, unit="households", source=ASSUMED,
@@ -71,7 +71,7 @@ class Structure(Section):
                            ref="Wuchang ~375,000 households / 1,272 grid cells",
                            doc="Target households per grid cell (网格).")
     community_size: int = param(3000, ge=1, le=100000, unit="households", source=EMPIRICAL,
-                                ref="FACTS: Tanhualin 3,000+ households",
+                                ref="Banyuetan report: Tanhualin 3,000+ households",
                                 doc="Target households per community.")
     building_size: tuple[int, int] = param(
         (24, 72), unit="households", source=ASSUMED,
@@ -144,7 +144,7 @@ class Residents(Section):
     interests: int = param(10, ge=1, le=50, source=ASSUMED,
                            doc="Number of interest kinds (running, table tennis, dance, ...).")
     share_skilled: float = param(0.02, ge=0, le=1, source=ASSUMED,
-                                 ref="FACTS: one marathon runner seeded a club",
+                                 ref="Banyuetan report: one marathon runner seeded a club",
                                  doc="Share of households able to found and lead a group.")
     trust_initial: float = param(0.4, ge=0, le=1, source=ASSUMED,
                                  doc="Mean initial trust / efficacy (0–1).")
@@ -240,10 +240,10 @@ class SizeChannels(Section):
                                      doc="Board slots are fixed per scope, so the chance of "
                                          "being listed falls with scope size.")
     acquaintance_pool: bool = param(True, source=ASSUMED,
-                                    ref="FACTS: units make neighbours know each other",
+                                    ref="Banyuetan report: units make neighbours know each other",
                                     doc="Neighbours get to know each other within their unit "
                                         "(off: within a street window of `reference_size`).")
-    head_span: bool = param(True, source=EMPIRICAL, ref="FACTS: one head per unit",
+    head_span: bool = param(True, source=EMPIRICAL, ref="Banyuetan report: one head per unit",
                             doc="One neighbour head post per unit: small units need more "
                                 "heads, a head of a large unit has more to look after (off: "
                                 "one per street segment of `reference_size`).")
@@ -264,7 +264,7 @@ class Ties(Section):
                                      doc="Initial share of the pool a long-term resident "
                                          "knows.")
     density_recent: float = param(0.05, ge=0, le=1, source=ASSUMED,
-                                  ref="'相见不相识' (FACTS)",
+                                  ref="Banyuetan report: '相见不相识'",
                                   doc="Initial share of the pool a recent arrival knows.")
     meet_rate: float = param(0.035, ge=0, le=1, unit="1/week", source=ASSUMED,
                              doc="Weekly chance a contributor gets to know one more unknown "
@@ -276,7 +276,7 @@ class Ties(Section):
 class Recognition(Section):
     """Recognition boards (红榜)."""
 
-    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: 红榜 at Dushi Taoyuan",
+    enabled: bool = param(False, source=EMPIRICAL, ref="Banyuetan report: 红榜 at Dushi Taoyuan",
                           doc="Post recognition boards.")
     interval: int = param(4, ge=1, le=5200, unit="weeks", source=ASSUMED,
                           doc="Weeks between boards (the first is posted at the end of week "
@@ -286,7 +286,7 @@ class Recognition(Section):
         doc="Where a board is posted (one per unit, 里, grid or community).")
     slots: int = param(5, ge=1, le=1000, source=ASSUMED,
                        doc="Names listed per board (top contributors by hours).")
-    thanks: bool = param(True, source=EMPIRICAL, ref="FACTS: 'thanks are posted'",
+    thanks: bool = param(True, source=EMPIRICAL, ref="Banyuetan report: 'thanks are posted'",
                          doc="Also post thanks to everyone who contributed in the period.")
     visibility: float = param(0.5, ge=0, le=1, source=ASSUMED,
                               doc="Share of the scope's households who see its board (and "
@@ -325,10 +325,11 @@ class Recognition(Section):
 class Groups(Section):
     """Interest groups (the running club)."""
 
-    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: running club grew to 300+",
+    enabled: bool = param(False, source=EMPIRICAL,
+                          ref="Banyuetan report: running club grew to 300+",
                           doc="Interest groups form and grow.")
     seed_leaders: int = param(1, ge=0, le=1000, unit="per catchment", source=EMPIRICAL,
-                              ref="FACTS: one marathon runner",
+                              ref="Banyuetan report: one marathon runner",
                               doc="Groups started in week 1 by skilled residents, per catchment.")
     founding_rate: float = param(0.0005, ge=0, le=1, unit="1/week", source=ASSUMED,
                                  doc="Weekly chance a skilled resident starts a group.")
@@ -340,7 +341,7 @@ class Groups(Section):
                             doc="Weekly joining hazard when every neighbour of one's pool is a "
                                 "known member (scaled by the shares known and members).")
     catchment: Literal["grid", "community"] = param(
-        "community", source=EMPIRICAL, ref="FACTS: community-wide running club",
+        "community", source=EMPIRICAL, ref="Banyuetan report: community-wide running club",
         doc="Level from which a group recruits.")
     interest_mean: float = param(0.309, ge=0, le=1, source=CALIBRATED,
                                  ref=POSTERIOR_CORE,
@@ -364,14 +365,14 @@ class Groups(Section):
     quit_rate: float = param(0.01, ge=0, le=1, unit="1/week", source=ASSUMED,
                              doc="Weekly chance a member with no interest leaves (uncrowded).")
     fee: float = param(0.0, ge=0, le=100, unit="yuan/day", source=EMPIRICAL,
-                       ref="FACTS: table tennis 1 yuan/person/day",
+                       ref="Banyuetan report: table tennis 1 yuan/person/day",
                        doc="Member fee; it pays for places in a venue and raises quitting.")
     fee_quit: float = param(0.01, ge=0, le=1, source=ASSUMED,
                             doc="Extra weekly quit chance per yuan/day of fee.")
     beta_member: float = param(0.8, ge=0, le=10, source=ASSUMED,
                                doc="Logit weight of group belonging.")
     volunteer_after: int = param(26, ge=0, le=1000, unit="weeks", source=ASSUMED,
-                                 ref="FACTS: club became a volunteer force",
+                                 ref="Banyuetan report: club became a volunteer force",
                                  doc="Age at which a group also acts as a volunteer team.")
     beta_team: float = param(0.6, ge=0, le=10, source=ASSUMED,
                              doc="Logit weight of belonging to a volunteer team.")
@@ -382,21 +383,23 @@ class Groups(Section):
 class Heads(Section):
     """The leadership chain: grid head → building head → neighbour head."""
 
-    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: leadership chain",
+    enabled: bool = param(False, source=EMPIRICAL, ref="Banyuetan report: leadership chain",
                           doc="Appoint heads, who invite the households they are responsible for.")
-    party_first: bool = param(True, source=EMPIRICAL, ref="FACTS: party members as core",
+    party_first: bool = param(True, source=EMPIRICAL, ref="Banyuetan report: party members as core",
                               doc="Offer head posts to party members first.")
     willing_party: float = param(0.5, ge=0, le=1, source=ASSUMED,
-                                 ref="FACTS: heads drawn from party members and active "
+                                 ref="Banyuetan report: heads drawn from party members and active "
                                      "residents",
                                  doc="Share of party-member households willing and able to "
                                      "serve as a head.")
     willing_other: float = param(0.05, ge=0, le=1, source=ASSUMED,
-                                 ref="FACTS: heads from party members and resident activists "
+                                 ref="Banyuetan report: heads from party members and resident "
+                                     "activists "
                                      "(党员群众骨干)",
                                  doc="Share of other households willing and able to serve.")
     capacity: int = param(20, ge=1, le=10000, unit="households", source=EMPIRICAL,
-                          ref="FACTS: units of 10–20 households so one head reaches everyone",
+                          ref="Banyuetan report: units of 10–20 households so one head reaches "
+                              "everyone",
                           doc="Households a head can look after at a sustainable load.")
     burnout_rate: float = param(0.004, ge=0, le=1, unit="1/week", source=ASSUMED,
                                 doc="Weekly chance a head at full load (households / capacity "
@@ -422,14 +425,15 @@ class Heads(Section):
 class Problems(Section):
     """Problems in units and their reporting through the "Wuhan micro-neighbourhood" app."""
 
-    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: courier reported a manhole",
+    enabled: bool = param(False, source=EMPIRICAL,
+                          ref="Banyuetan report: courier reported a manhole",
                           doc="Problems arise, are noticed, reported and fixed.")
     rate_safety: float = param(0.0005, ge=0, le=1, unit="per household-week", source=ASSUMED,
                                doc="New safety hazards (a missing manhole cover).")
     rate_environment: float = param(0.003, ge=0, le=1, unit="per household-week",
                                     source=ASSUMED, doc="New environment problems (litter).")
     rate_parking: float = param(0.0015, ge=0, le=1, unit="per household-week", source=ASSUMED,
-                                ref="FACTS: 100+ cars parked on the roads",
+                                ref="Banyuetan report: 100+ cars parked on the roads",
                                 doc="New parking problems.")
     rate_facility: float = param(0.0015, ge=0, le=1, unit="per household-week",
                                  source=ASSUMED, doc="New broken-facility problems.")
@@ -445,13 +449,14 @@ class Problems(Section):
                                      "(what residents are used to seeing).")
     workers_per_1000: float = param(2.9, ge=0, le=1000, unit="per 1,000 households",
                                     source=EMPIRICAL,
-                                    ref="FACTS: Bairuijing 28 workers for 25,000+ residents; "
+                                    ref="Banyuetan report: Bairuijing 28 workers for 25,000+ "
+                                        "residents; "
                                         "2.62 persons per household (2020 census)",
                                     doc="Community workers per 1,000 households.")
     fixes_per_worker: float = param(3.0, ge=0, le=100, unit="problems/week", source=ASSUMED,
                                     doc="Reported problems one worker fixes in a week.")
     response_weeks: int = param(1, ge=0, le=52, unit="weeks", source=EMPIRICAL,
-                                ref="FACTS: the manhole was fixed the next day",
+                                ref="Banyuetan report: the manhole was fixed the next day",
                                 doc="Weeks before a reported problem can be fixed.")
     ignored_after: int = param(4, ge=1, le=104, unit="weeks", source=ASSUMED,
                                doc="A report not fixed within this many weeks counts as ignored.")
@@ -487,7 +492,8 @@ class Problems(Section):
 class Couriers(Section):
     """Couriers (新就业群体): routes across units, service stations, reports."""
 
-    count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 600+ in Nanhu street",
+    count: int = param(0, ge=0, le=100000, source=EMPIRICAL,
+                       ref="Banyuetan report: 600+ in Nanhu street",
                        doc="Couriers whose routes cross the simulated units.")
     route_households: int = param(450, ge=1, le=1_000_000, unit="households",
                                   source=ASSUMED,
@@ -500,7 +506,7 @@ class Couriers(Section):
     report_rate: float = param(0.05, ge=0, le=1, source=ASSUMED,
                                doc="Chance an unattached courier reports a problem it noticed.")
     stations: int = param(0, ge=0, le=10000, source=EMPIRICAL,
-                          ref="FACTS: 15 service stations (驿站) in the district",
+                          ref="Banyuetan report: 15 service stations (驿站) in the district",
                           doc="Courier service stations, each serving one grid.")
     attachment_rate: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
                                    doc="Weekly approach of attachment to 1 for a courier whose "
@@ -512,7 +518,7 @@ class Couriers(Section):
                              doc="Weekly chance a fully attached courier joins a community "
                                  "activity.")
     activity_hours: float = param(2.0, ge=0, le=40, unit="hours", source=ASSUMED,
-                                  ref="FACTS: couriers join community service",
+                                  ref="Banyuetan report: couriers join community service",
                                   doc="Upkeep hours an active courier gives to the shared "
                                       "spaces of the buildings along its route.")
 
@@ -520,10 +526,12 @@ class Couriers(Section):
 class Businesses(Section):
     """Businesses (offices, shops, developers) and co-building (共建)."""
 
-    count: int = param(0, ge=0, le=100000, source=EMPIRICAL, ref="FACTS: 35 grade-A buildings",
+    count: int = param(0, ge=0, le=100000, source=EMPIRICAL,
+                       ref="Banyuetan report: 35 grade-A buildings",
                        doc="Businesses near the simulated units.")
     parking_mean: float = param(20, ge=0, le=10000, unit="spaces", source=ASSUMED,
-                                ref="FACTS: one grade-A building shared 80+ (an upper case)",
+                                ref="Banyuetan report: one grade-A building shared 80+ (an upper "
+                                    "case)",
                                 doc="Mean parking spaces an office building could share.")
     nearby_households: int = param(150, ge=1, le=100000, unit="households", source=ASSUMED,
                                    doc="A business is near the units of this many consecutive "
@@ -546,27 +554,28 @@ class Businesses(Section):
     share_rate: float = param(0.1, ge=0, le=1, unit="1/week", source=ASSUMED,
                               doc="Weekly chance a business reconsiders whether to share.")
     cars_per_household: float = param(0.3, ge=0, le=10, source=ASSUMED,
-                                       ref="FACTS: 100+ cars on the roads (no household count)",
+                                       ref="Banyuetan report: 100+ cars on the roads (no "
+                                           "household count)",
                                        doc="Cars per household that need street parking.")
     room_time_relief: float = param(0.3, ge=0, le=5, source=ASSUMED,
-                                    ref="FACTS: a store room became a gym",
+                                    ref="Banyuetan report: a store room became a gym",
                                     doc="Time-cost relief for households near a shared room.")
     room_places: float = param(40, ge=0, le=10000, unit="members", source=ASSUMED,
-                               ref="FACTS: a store room became a gym",
+                               ref="Banyuetan report: a store room became a gym",
                                doc="Places a lent room adds to the groups led from nearby.")
 
 
 class Commons(Section):
     """Shared spaces kept up by residents, optionally on a rotating duty roster (共管)."""
 
-    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: Dushi Taoyuan garden",
+    enabled: bool = param(False, source=EMPIRICAL, ref="Banyuetan report: Dushi Taoyuan garden",
                           doc="Each building has a shared space whose quality needs upkeep.")
     quality_initial: float = param(0.3, ge=0, le=1, source=ASSUMED,
-                                   ref="FACTS: an abandoned pond",
+                                   ref="Banyuetan report: an abandoned pond",
                                    doc="Initial quality of a shared space (0–1), also what "
                                        "residents first expect of it.")
     decay: float = param(0.05, ge=0, le=1, unit="1/week", source=ASSUMED,
-                         ref="FACTS: 'three parts planting, seven parts managing'",
+                         ref="Banyuetan report: 'three parts planting, seven parts managing'",
                          doc="Weekly loss of quality without upkeep.")
     gain: float = param(0.1, ge=0, le=1, unit="1/week", source=ASSUMED,
                         doc="Weekly gain of quality as upkeep grows without bound.")
@@ -577,7 +586,7 @@ class Commons(Section):
     upkeep_share: float = param(0.1, ge=0, le=1, source=ASSUMED,
                                 doc="Share of ordinary contributed hours that go to upkeep "
                                     "of one's building's space.")
-    rotation: bool = param(False, source=EMPIRICAL, ref="FACTS: 轮值 rotation duty",
+    rotation: bool = param(False, source=EMPIRICAL, ref="Banyuetan report: 轮值 rotation duty",
                            doc="A duty roster assigns upkeep turns in rotation.")
     duty_hours: float = param(3.0, ge=0, le=100, unit="hours", source=ASSUMED,
                               doc="Upkeep hours of one kept duty turn.")
@@ -597,12 +606,12 @@ class Commons(Section):
 class Councils(Section):
     """Resident councils and votes (共谋)."""
 
-    enabled: bool = param(False, source=EMPIRICAL, ref="FACTS: Huajin canteen vote",
+    enabled: bool = param(False, source=EMPIRICAL, ref="Banyuetan report: Huajin canteen vote",
                           doc="Hold councils / votes on shared matters.")
     interval: int = param(13, ge=1, le=520, unit="weeks", source=ASSUMED,
                           doc="Weeks between councils.")
     scope: Literal["unit", "li", "grid", "community"] = param(
-        "li", source=EMPIRICAL, ref="FACTS: 96 building chat groups",
+        "li", source=EMPIRICAL, ref="Banyuetan report: 96 building chat groups",
         doc="Level at which a council is held.")
     vote_ease: float = param(1.0, ge=-10, le=10, source=ASSUMED,
                              doc="Logit shift of voting over contributing (voting is easier).")
