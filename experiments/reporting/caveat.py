@@ -35,26 +35,11 @@ def tag_of(dotted: str) -> str:
 
 def facts(posterior: Posterior | None, structure: dict[str, Any] | None = None) -> Facts:
     """The caveat's facts for a comparison run with ``posterior`` (or none)."""
-    from experiments.calibration.targets import TargetError
-    from experiments.calibration.targets import load as load_targets
-    from experiments.paramtable import counts as tag_counts
-
-    tally: dict[str, int] = {}
-    for tag, count in tag_counts().items():
-        key = tag.split(" ", 1)[0].split("(", 1)[0]
-        tally[key] = tally.get(key, 0) + count
+    tally = _tally()
     fitted = posterior.names if posterior is not None else []
     for name in fitted:
         tally[tag_of(name)] = tally.get(tag_of(name), 0) - 1
-    targets = []
-    if posterior is not None:
-        library = load_targets()
-        for target_id in posterior.targets:
-            try:
-                target = library[target_id]
-                targets.append((target_id, dict(target.title), target.source.citation))
-            except TargetError:
-                targets.append((target_id, {"en": target_id, "zh": target_id}, ""))
+    targets = _targets(posterior.targets) if posterior is not None else []
     counts = {"fitted": len(fitted), "empirical": tally.get("empirical", 0),
               "fixed": tally.get("calibrated", 0), "assumed": tally.get("assumed", 0),
               "total": sum(tally.values()) + len(fitted)}
@@ -121,25 +106,16 @@ def at_defaults(lang: str, params: Any = None) -> list[str]:
     data (the shipped posterior's means are the defaults); how many are assumed; that one run
     shows neither chance nor parameter uncertainty; where the scorecard is. With ``params``,
     the calibrated values a scenario sets itself are named."""
-    from experiments.calibration.targets import TargetError
-    from experiments.calibration.targets import load as load_targets
-    from experiments.paramtable import counts
     from model.params import Params
 
     from . import posterior as posteriors
 
-    tally = counts()
+    tally = _tally()
     out = [i18n.t("defaults_model", lang)]
     where = posteriors.default()
     shipped = posteriors.load(where) if where is not None else None
     if shipped is not None:
-        library = load_targets()
-        titles = []
-        for target_id in shipped.targets:
-            try:
-                titles.append(library[target_id].title.get(lang, target_id))
-            except TargetError:
-                titles.append(target_id)
+        titles = [title.get(lang) or title["en"] for _, title, _ in _targets(shipped.targets)]
         out.append(i18n.t("defaults_calibrated", lang, calibrated=tally.get("calibrated", 0),
                           titles=i18n.t("list_sep", lang).join(titles)))
         if params is not None:
@@ -155,3 +131,29 @@ def at_defaults(lang: str, params: Any = None) -> list[str]:
 def _value(params: Any, dotted: str) -> Any:
     section, name = dotted.split(".", 1)
     return getattr(getattr(params, section), name)
+
+
+def _tally() -> dict[str, int]:
+    """Parameters by source tag (empirical / calibrated / assumed), from params.py."""
+    from experiments.paramtable import counts
+
+    tally: dict[str, int] = {}
+    for tag, count in counts().items():
+        key = tag.split(" ", 1)[0].split("(", 1)[0]
+        tally[key] = tally.get(key, 0) + count
+    return tally
+
+
+def _targets(ids) -> list[tuple[str, dict[str, str], str]]:
+    """(id, title in en/zh, citation) of each target; an unknown id stands for itself."""
+    from experiments.calibration.targets import TargetError
+    from experiments.calibration.targets import load as load_targets
+
+    library, out = load_targets(), []
+    for target_id in ids:
+        try:
+            target = library[target_id]
+            out.append((target_id, dict(target.title), target.source.citation))
+        except TargetError:
+            out.append((target_id, {"en": target_id, "zh": target_id}, ""))
+    return out
