@@ -39,6 +39,10 @@ def decision_text(decision: dict | None, lang: str) -> str:
             if key == "join_activity" and not decision[key]:
                 label += f": {tr('no', lang)}"
             parts.append(label)
+    if decision.get("invite") is False:
+        parts.append(tr("invite_none", lang))
+    if decision.get("nominate") is not None:
+        parts.append(tr("nominated", lang, position=decision["nominate"] + 1))
     if decision.get("member") is not None:
         parts.append(tr("member_in" if decision["member"] else "member_out", lang))
     if decision.get("hours"):

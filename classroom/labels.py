@@ -50,6 +50,17 @@ TEXT: dict[str, dict[str, str]] = {
     "join_again": {"zh": "重新加入", "en": "Join again"},
     "invite": {"zh": "邀请5户近来很少参加的邻居", "en": "Invite 5 neighbours who rarely take "
                                                           "part"},
+    "invite_rule": {"zh": "邀请：照常", "en": "Invitations: as usual"},
+    "invite_in": {"zh": "邀请5户很少参加的", "en": "Invite 5 who rarely take part"},
+    "invite_out": {"zh": "这周不邀请", "en": "Invite nobody"},
+    "invite_none": {"zh": "不邀请", "en": "no invitations"},
+    "nominate": {"zh": "推荐上红榜", "en": "Nominate for the red list"},
+    "nominate_nobody": {"zh": "不推荐", "en": "Nobody"},
+    "nominee": {"zh": "{position}号 · {hours}小时", "en": "No. {position} · {hours} h"},
+    "nominated": {"zh": "推荐{position}号上红榜", "en": "nominated no. {position} for the red "
+                                                             "list"},
+    "business_join": {"zh": "本轮员工参加居民的活动", "en": "Our staff join residents' activities "
+                                                              "this round"},
     "report": {"zh": "上报一个我看到的问题", "en": "Report a problem I see"},
     "member_rule": {"zh": "兴趣小组：照常", "en": "Interest group: as usual"},
     "member_in": {"zh": "加入/留在兴趣小组", "en": "Join / stay in the group"},
@@ -98,6 +109,10 @@ TEXT: dict[str, dict[str, str]] = {
                       "en": "Your unit's {unit_households} households: {unit_active_lately} took "
                             "part in the last 8 weeks, {unit_invited} were invited last week, "
                             "{unit_in_groups} in interest groups"},
+    "see_contributors": {"zh": "本期（上次红榜以来）参加过的邻居：{who}",
+                         "en": "Neighbours who took part since the last red list: {who}"},
+    "see_no_contributors": {"zh": "本期（上次红榜以来）还没有邻居参加",
+                            "en": "No neighbour has taken part since the last red list"},
     "see_route": {"zh": "你的路线经过{route_households}户（单元 {units}），"
                          "上周{route_took_part}户参加",
                   "en": "Your route passes {route_households} households (units {units}); "

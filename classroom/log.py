@@ -75,7 +75,7 @@ class DecisionLog:
         columns = [f for f in Entry.__dataclass_fields__ if names or f != "name"]
         frame = pd.DataFrame(rows, columns=None if rows else columns)
         for key in ("take_part", "hours", "member", "call_activity", "join_activity", "offer",
-                    "report", "invite"):
+                    "report", "invite", "nominate"):
             if f"decision_{key}" not in frame:
                 frame[f"decision_{key}"] = pd.Series(dtype=object)
         for key in ("decision_take_part", "decision_member", "decision_call_activity",
@@ -83,6 +83,7 @@ class DecisionLog:
                     "decision_invite"):
             frame[key] = frame[key].astype("boolean")
         frame["decision_hours"] = pd.to_numeric(frame["decision_hours"]).astype(float)
+        frame["decision_nominate"] = pd.to_numeric(frame["decision_nominate"]).astype("Int64")
         return frame
 
     def write(self, directory: Path, names: bool = False) -> list[Path]:

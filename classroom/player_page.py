@@ -98,7 +98,17 @@ def seen_lines(role: Role, seen: dict[str, Any], lang: str) -> list[tuple[str, s
         out.append(("listed", tr("see_listed", lang)))
     if role.kind == "head":
         out.append(("unit", tr("see_unit_head", lang, **seen)))
+        if "unit_contributors" in seen:
+            out.append(("contributors", _contributors_line(seen["unit_contributors"], lang)))
     return out
+
+
+def _contributors_line(contributors: list, lang: str) -> str:
+    if not contributors:
+        return tr("see_no_contributors", lang)
+    sep = "，" if lang == "zh" else ", "
+    return tr("see_contributors", lang, who=sep.join(
+        tr("nominee", lang, position=int(k) + 1, hours=f"{h:g}") for k, h in contributors))
 
 
 @solara.component
@@ -146,18 +156,21 @@ def _join_error(error: str, lang: str) -> str:
 
 @solara.component
 def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
-           groups: bool, problems: bool) -> None:
+           groups: bool, problems: bool, nominees: tuple = ()) -> None:
     """The role's choices; pressing a choice sends it. (Its arguments rarely change from
     round to round, so a new round does not redraw the buttons.) ``groups``: a group to be
     in exists (the membership choice shows); ``problems``: an unreported problem is in sight
-    (the report box shows)."""
+    (the report box shows); ``nominees``: a head's neighbours who took part since the last
+    board, (position, hours), when boards are part of the run."""
     lang = LANG.value
     hours, set_hours = solara.use_state(first_hours)
     member, set_member = solara.use_state(first_member)
     report, set_report = solara.use_state(False)
     reports = {"report": report} if problems else {}
     call, set_call = solara.use_state(False)
-    invite, set_invite = solara.use_state(False)
+    invite, set_invite = solara.use_state("rule")
+    nominee, set_nominee = solara.use_state(-1)
+    join, set_join = solara.use_state(False)
 
     def send(decision: dict[str, Any]) -> None:
         world = registry.world()
@@ -184,12 +197,27 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                 for h in HOURS:
                     solara.Button(f"{h:g}", value=h, text=True, classes=[f"cl-hours-{h:g}"])
             if kind == "head":
-                with solara.Div(classes=["cl-invite"]):
-                    solara.Checkbox(label=tr("invite", lang), value=invite,
-                                    on_value=set_invite)
+                with solara.ToggleButtonsSingle(value=invite, on_value=set_invite,
+                                                mandatory=True, classes=["cl-invite"]):
+                    for choice in ("rule", "in", "out"):
+                        solara.Button(tr(f"invite_{choice}", lang), value=choice, text=True,
+                                      classes=[f"cl-invite-{choice}"])
                 with solara.Div(classes=["cl-call"]):
                     solara.Checkbox(label=tr("call_activity", lang), value=call,
                                     on_value=set_call)
+                with solara.Div(classes=["cl-nominate-box"]):
+                    if nominees:
+                        rv.Html(tag="div", children=[tr("nominate", lang)])
+                        with solara.ToggleButtonsSingle(value=nominee, on_value=set_nominee,
+                                                        mandatory=True,
+                                                        classes=["cl-nominate"]):
+                            solara.Button(tr("nominate_nobody", lang), value=-1, text=True,
+                                          classes=["cl-nominate-nobody"])
+                            for position, given in nominees:
+                                solara.Button(tr("nominee", lang, position=position + 1,
+                                                 hours=f"{given:g}"),
+                                              value=position, text=True,
+                                              classes=[f"cl-nominate-{position}"])
             with solara.Div(classes=["cl-member-box"]):
                 if groups:
                     with solara.ToggleButtonsSingle(value=member, on_value=set_member,
@@ -199,7 +227,8 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                                           text=True, classes=[f"cl-member-{choice}"])
             extra: dict[str, Any] = {"member": MEMBER[member], **reports}
             if kind == "head":
-                extra.update(call_activity=call, invite=invite)
+                extra.update(call_activity=call, invite=MEMBER[invite],
+                             nominate=nominee if nominee >= 0 else None)
             solara.Button(tr("take_part", lang), color="primary", classes=["cl-take-part"],
                           on_click=lambda: send({"take_part": True, "hours": hours, **extra}))
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],
@@ -210,10 +239,13 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],
                           on_click=lambda: send({"join_activity": False, **reports}))
         else:
+            with solara.Div(classes=["cl-business-join"]):
+                solara.Checkbox(label=tr("business_join", lang), value=join,
+                                on_value=set_join)
             solara.Button(tr("offer", lang), color="primary", classes=["cl-take-part"],
-                          on_click=lambda: send({"offer": True}))
+                          on_click=lambda: send({"offer": True, "join_activity": join}))
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],
-                          on_click=lambda: send({"offer": False}))
+                          on_click=lambda: send({"offer": False, "join_activity": join}))
 
 
 def _decision_words(decision: dict[str, Any], lang: str) -> str:
@@ -284,8 +316,9 @@ def Play(ticket: Ticket) -> None:
         seen = view.seen
         problems = (seen.get("problems_in_sight", 0) > 0
                     or seen.get("problems_on_route", 0) > seen.get("problems_on_route_reported", 0))
+        nominees = tuple(tuple(c) for c in seen.get("unit_contributors", ()))
         Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0), member, groups,
-               problems)
+               problems, nominees)
 
 
 @solara.component

@@ -23,6 +23,12 @@ class Role:
     household: int = -1
     courier: int = -1
     business: int = -1
+    unit_start: int = -1  # the unit's first household (a head's nominations count from it)
+    unit_households: int = 0
+
+    def neighbour(self, position: int) -> int:
+        """The household at ``position`` (0-based) of the role's unit."""
+        return self.unit_start + position
 
     def place(self) -> str:
         """A short, language-free description (for logs)."""
@@ -84,7 +90,8 @@ class RoleBook:
         if kind != "head":
             household = next(h for h in members if h not in self._taken)
         self._taken.add(household)
-        return Role(kind, unit=unit, household=household)
+        return Role(kind, unit=unit, household=household, unit_start=members.start,
+                    unit_households=len(members))
 
     def _unit(self) -> int | None:
         """The unit the next player household goes to (a fresh one when this one is full)."""

@@ -25,6 +25,8 @@ def sight(model: LinliModel, role: Role) -> dict[str, Any]:
     seen = _household(model, role.household)
     if role.kind == "head":
         seen.update(_head(model, role.unit))
+        if model.active("recognition"):
+            seen["unit_contributors"] = _contributors(model, role)
     return seen
 
 
@@ -78,6 +80,16 @@ def _head(model: LinliModel, unit: int) -> dict[str, Any]:
         "unit_invited": int(pop.invited[members].sum()),
         "unit_in_groups": int((pop.group[members] >= 0).sum()),
     }
+
+
+def _contributors(model: LinliModel, role: Role) -> list[list[float]]:
+    """The head's neighbours who took part since the last board, as [position in the unit,
+    hours], most hours first: whom the head could nominate (a board lists contributors)."""
+    members = _members(model, role.unit)
+    hours = model.pop.period_hours[members]
+    order = np.lexsort((np.arange(len(members)), -hours))
+    return [[int(i), round(float(hours[i]), 1)] for i in order
+            if hours[i] > 0 and members[i] != role.household]
 
 
 def _courier(model: LinliModel, courier: int) -> dict[str, Any]:

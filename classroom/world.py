@@ -120,7 +120,8 @@ class World:
         self.room = LinliModel(self.params, rng=settings.seed, agents=False)
         self.shadow = LinliModel(self.params, rng=settings.seed, agents=False)
         self.room.external = ExternalDecisions.none(self.room.layout.households,
-                                                    len(self.room.couriers))
+                                                    len(self.room.couriers),
+                                                    len(self.room.businesses))
         self.roles = RoleBook(self.room, settings)
         self.log = DecisionLog()
         self.timeline: list[Event] = []
@@ -347,9 +348,7 @@ class World:
             room.step()
             shadow.step()
             if week == 0:  # reports and invitations are one-off: the round's first week
-                room.external.report[:] = False
-                room.external.courier_report[:] = False
-                room.external.invite[:] = 0
+                decisions.end_one_offs(room.external)
                 invited = dict(room.external.invited_by)
         self.log.add([self._entry(p, d, source, first, invited.get(p.role.household))
                       for p, d, source in chosen])
@@ -368,6 +367,8 @@ class World:
         if invited is not None:  # whom the player's invitations reached, and who took part
             outcome = {"invited": [int(h) for h in invited],
                        "invited_took_part": int(room.pop.contributed[invited].sum())}
+        if d is not None and d.get("nominate") is not None:
+            outcome["nominated"] = role.neighbour(d["nominate"])
         propensity = (float(room.pop.propensity[role.household]) if role.household >= 0
                       else float("nan"))
         r, s = room._rows[-1], shadow._rows[-1]

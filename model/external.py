@@ -1,15 +1,15 @@
-"""External decisions (ODD §6, §7.3, §7.5, §7.7): some households' and couriers' weekly
+"""External decisions (ODD §6, §7.3–§7.9): some households', couriers' and businesses' weekly
 choices made outside the model, by people (a classroom's players), instead of by the model's
 rule.
 
 An input, never a scripted outcome: only the forced agents' own take-part decision, hours,
-interest-group membership, courier activity, reports of problems they can see and
-invitations to their neighbours are set;
-everything else (what others see, beliefs, ties, invitations, how problems are answered)
-follows from them through the same arrays and rules as for any household. The rule still
-runs, and draws its random numbers, for everyone, so the model's other households meet the
-same random numbers whether or not anyone is forced (a forced choice equal to the rule's
-gives the identical run).
+interest-group membership, courier activity, reports of problems they can see, invitations
+to their neighbours, nominations for the board and a business joining residents' activities
+are set; everything else (what others see, beliefs, ties, listings, partnerships, how
+problems are answered) follows from them through the same arrays and rules as for any
+household. The rule still runs, and draws its random numbers, for everyone, so the model's
+other agents meet the same random numbers whether or not anyone is forced (a forced choice
+equal to the rule's gives the identical run).
 """
 
 from __future__ import annotations
@@ -34,12 +34,16 @@ class ExternalDecisions:
     join), 1 in the group of its interest in its catchment (joins it if one is active and has
     room; stays);
     ``courier_active``: int8 per courier, −1 the rule, 0 or 1;
-    ``report`` (per household) and ``courier_report`` (per courier): bool, report one open,
-    unreported problem in sight (on the route) this week, besides the rule's reports — set
-    for one week by the caller;
-    ``invite``: int16 per household, how many neighbours of its territory it invites this
-    week besides the rule's invitations (those least active lately who are not yet invited);
-    ``heads.external_invites`` records whom in ``invited_by``.
+    ``report`` (per household) and ``courier_report`` (per courier): int8, −1 the rule's
+    reports, 0 none (the rule's reports by it this week are withdrawn), 1 one report — the
+    rule's if it drew one, else of the oldest open, unreported problem in sight (on the route);
+    ``invite``: int16 per household, −1 the rule's invitations, 0 none (it is not one of the
+    rule's inviters), k > 0 instead of the rule's it invites the k neighbours of its territory
+    least active lately who are not yet invited (whom: ``invited_by``, filled by the model);
+    ``nominate``: bool per household, nominated for the next board: a nominated contributor
+    ranks ahead of the unnominated of its ranking scope; the posting uses the nominations up;
+    ``business_join``: bool per business, joins the residents' activities near it this week
+    (the rule's businesses never join explicitly).
     """
 
     take_part: np.ndarray
@@ -49,18 +53,22 @@ class ExternalDecisions:
     report: np.ndarray
     courier_report: np.ndarray
     invite: np.ndarray
+    nominate: np.ndarray
+    business_join: np.ndarray
     invited_by: dict[int, np.ndarray] = field(default_factory=dict)  # filled by the model
 
     @classmethod
-    def none(cls, households: int, couriers: int) -> ExternalDecisions:
+    def none(cls, households: int, couriers: int, businesses: int = 0) -> ExternalDecisions:
         """Nobody forced: the run is the model's own."""
         return cls(take_part=np.full(households, RULE, dtype=np.int8),
                    hours=np.full(households, np.nan, dtype=np.float32),
                    member=np.full(households, RULE, dtype=np.int8),
                    courier_active=np.full(couriers, RULE, dtype=np.int8),
-                   report=np.zeros(households, dtype=bool),
-                   courier_report=np.zeros(couriers, dtype=bool),
-                   invite=np.zeros(households, dtype=np.int16))
+                   report=np.full(households, RULE, dtype=np.int8),
+                   courier_report=np.full(couriers, RULE, dtype=np.int8),
+                   invite=np.full(households, RULE, dtype=np.int16),
+                   nominate=np.zeros(households, dtype=bool),
+                   business_join=np.zeros(businesses, dtype=bool))
 
     def apply_households(self, pop: Population, hours_per_contribution: float) -> None:
         """Overwrite this week's ``contributed`` and ``hours`` of forced households (after the

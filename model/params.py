@@ -542,6 +542,12 @@ class Businesses(Section):
                                           "(nearby trust).")
     partnership_decay: float = param(0.02, ge=0, le=1, unit="1/week", source=ASSUMED,
                                      doc="Weekly decay of a partnership.")
+    joint_activity: float = param(0.3, ge=0, le=1, source=ASSUMED,
+                                  ref="Banyuetan report: Changchenghui's building council held "
+                                      "co-building activities with Yaojialing community",
+                                  doc="Drive a week in which a business joins residents' "
+                                      "activities adds to its partnership's growth (only by "
+                                      "an outside decision, e.g. a classroom player).")
     willingness_mean: float = param(0.5, ge=0, le=1, source=ASSUMED,
                                     doc="Mean of a business's willingness to partner (Beta, "
                                         "0–1), which scales its partnership's growth.")

@@ -277,7 +277,8 @@ def test_no_external_decision_leaves_the_run_unchanged():
 
 def test_shadow_and_room_are_identical_when_players_play_as_the_model_would():
     """Players who choose what the model's rule chose for their household (read from a plain
-    run one week ahead) leave the room identical to the shadow, and both to a plain run."""
+    run one week ahead: taking part, hours, reporting) and leave invitations and nominations to
+    the rule leave the room identical to the shadow, and both to a plain run."""
     w = world(roles=("household", "head", "household", "courier", "business"),
               scenario="wuchang-2023", households=400)
     tickets = [w.join("ABCDE", f"n{i}") for i in range(10)]
@@ -286,20 +287,27 @@ def test_shadow_and_room_are_identical_when_players_play_as_the_model_would():
         if t.role.kind == "head":
             plain.intervene("appoint_head", household=t.role.household)
     w.start()
+    reported = 0
     for _ in range(6):
+        households = plain.problems.reports.copy()
+        couriers = plain.couriers.reports.copy()
         plain.step()
         for t in tickets:
             r = t.role
             if r.kind in ("household", "head"):
                 took = bool(plain.pop.contributed[r.household])
-                d = {"take_part": took,
+                told = bool(plain.problems.reports[r.household] > households[r.household])
+                d = {"take_part": took, "report": told,
                      "hours": float(plain.pop.hours[r.household]) if took else None}
             elif r.kind == "courier":
-                d = {"join_activity": bool(plain.couriers.active[r.courier])}
+                told = bool(plain.couriers.reports[r.courier] > couriers[r.courier])
+                d = {"join_activity": bool(plain.couriers.active[r.courier]), "report": told}
             else:
                 d = {"offer": False}
+            reported += told
             decide(w, t, d)
     assert w.round == 7 and w.room.week == 6
+    assert reported > 0  # some player reported as the rule did (the rule's report stands)
     pd.testing.assert_frame_equal(w.room.frame, w.shadow.frame)
     pd.testing.assert_frame_equal(w.shadow.frame, plain.frame)
     for name in ("contributed", "hours", "belief", "known", "trust", "habit", "head"):
@@ -448,7 +456,10 @@ def test_players_report_problems_they_see():
     assert reporters, "no problem in sight of any player in 10 weeks"
     log = w.log.frame()
     assert log.loc[log["round"] == w.round - 1, "decision_report"].any()
-    assert not w.room.external.report.any()  # one-off: cleared after the round's first week
+    # one-off: after the round's first week the players' households make no more reports
+    assert not (w.room.external.report == 1).any()
+    assert set(w.room.external.report[[t.role.household for t in tickets
+                                       if t.role.household >= 0]]) == {0}
 
 
 def test_a_head_invites_neighbours_and_the_debrief_says_who_took_part():
@@ -465,7 +476,7 @@ def test_a_head_invites_neighbours_and_the_debrief_says_who_took_part():
     assert set(lay.unit_of[invited]) == {head.role.unit}
     assert w.room.pop.invited[invited].all()  # the week's invitation term applied to them
     assert outcome["invited_took_part"] == int(w.room.pop.contributed[invited].sum())
-    assert not w.room.external.invite.any()  # one-off
+    assert not (w.room.external.invite > 0).any()  # one-off: the rule's again after a week
     decide(w, head, {"take_part": True})  # no invitation this round
     decide(w, other, {"take_part": True})
     assert json.loads(w.log.frame().iloc[-2]["outcome"]) == {}
@@ -562,3 +573,50 @@ def test_a_sessions_decisions_are_queried_like_a_sweep_and_read_only(tmp_path):
         ran = query(hostile)
         assert ran.returncode != 0 and "Traceback" not in ran.stderr + ran.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_head_nominates_a_neighbour_it_saw_take_part_and_only_such():
+    w = world(roles=("head", "household"), scenario="red-list", households=600)
+    head, other = w.join("ABCDE", "head"), w.join("ABCDE", "other")
+    w.start()
+    for _ in range(2):
+        decide(w, head, {"take_part": True})
+        decide(w, other, {"take_part": True})
+    seen = w.players[head.player].seen
+    assert seen["unit_contributors"], "nobody in the head's unit took part in two weeks"
+    position, hours = seen["unit_contributors"][-1]  # the fewest hours
+    role = head.role
+    own = role.household - role.unit_start
+    for bad in (own, role.unit_households, -1, True, "1"):
+        with pytest.raises(SubmitError, match="nominate"):
+            decide(w, head, {"take_part": True, "nominate": bad})
+    with pytest.raises(SubmitError, match="cannot decide nominate"):
+        decide(w, other, {"take_part": True, "nominate": 0})
+    decide(w, head, {"take_part": True, "nominate": position})
+    nominee = role.neighbour(position)
+    decide(w, other, {"take_part": True})
+    assert w.room.external.nominate[nominee]  # stands until the board is posted
+    entry = w.log.frame().set_index(["round", "player"]).loc[(3, head.player)]
+    assert entry["decision_nominate"] == position
+    assert json.loads(entry["outcome"])["nominated"] == nominee
+    assert w.room.pop.period_hours[nominee] >= hours  # it took part: the board may list it
+    while w.room.board.week is None or w.room.board.week < 4:
+        decide(w, head, {"take_part": True})
+        decide(w, other, {"take_part": True})
+    assert w.room.board.listed[nominee]
+    assert not w.room.external.nominate.any()  # used up by the posting
+    assert w.players[other.player].seen.get("unit_contributors") is None  # a head's view only
+
+
+def test_a_business_joins_residents_activities_round_after_round():
+    w = world(roles=("business",), scenario="co-building", households=600)
+    business = w.join("ABCDE", "b")
+    w.start()
+    decide(w, business, {"offer": False, "join_activity": True})
+    assert w.room.external.business_join[business.role.business]
+    w.close_round()  # undecided: the standing choice is kept
+    assert w.room.external.business_join[business.role.business]
+    partnership = w.room.businesses.partnership[business.role.business]
+    assert partnership > w.shadow.businesses.partnership[business.role.business]
+    decide(w, business, {"offer": False, "join_activity": False})
+    assert not w.room.external.business_join.any()

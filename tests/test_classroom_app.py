@@ -168,7 +168,9 @@ def test_a_facilitator_and_five_players_play_ten_rounds_and_export_the_debrief(b
         for i, page in enumerate(pages):
             if i == 2 and rnd == 1:
                 page.click(".cl-call label")  # the head calls an activity
-                page.click(".cl-invite label")  # and invites neighbours
+                page.click(".cl-invite-in")  # and invites neighbours who rarely take part
+            if i == 2 and rnd == 3:  # the head nominates a neighbour who took part
+                page.locator(".cl-nominate button:not(.cl-nominate-nobody)").first.click()
             if i == 1:
                 page.click(".cl-stay-out")
             else:
@@ -220,6 +222,9 @@ def test_a_facilitator_and_five_players_play_ten_rounds_and_export_the_debrief(b
     head_first = decisions[(decisions.role == "head") & (decisions["round"] == 1)].iloc[0]
     assert head_first["decision_invite"] and head_first["decision_call_activity"]
     assert json.loads(head_first["outcome"])["invited"]  # whom the invitations reached
+    head_third = decisions[(decisions.role == "head") & (decisions["round"] == 3)].iloc[0]
+    nominee = json.loads(head_third["outcome"])["nominated"]
+    assert pd.notna(head_third["decision_nominate"]) and nominee != head_third["household"]
     took = decisions[(decisions.pseudonym == "P01")]
     assert took["decision_hours"].tolist() == [4.0] * ROUNDS
 

@@ -60,7 +60,8 @@ def _nearby_mean(state: BusinessState, per_unit: np.ndarray) -> np.ndarray:
 
 def step(model: LinliModel) -> None:
     """Partnerships move with nearby participation (joint activity), trust (patronage) and
-    willingness; businesses that reconsider this week share with chance
+    willingness, and with the business's own joining of residents' activities (an outside
+    decision, ODD §6); businesses that reconsider this week share with chance
     ``σ((partnership − share_threshold) / share_width)``."""
     b, state, lay, pop = model.params.businesses, model.businesses, model.layout, model.pop
     if len(state) == 0:
@@ -70,6 +71,8 @@ def step(model: LinliModel) -> None:
     rate = np.bincount(lay.unit_of, weights=pop.contributed, minlength=lay.units) / size
     trust = np.bincount(lay.unit_of, weights=pop.trust, minlength=lay.units) / size
     drive = state.willingness * (_nearby_mean(state, rate) + _nearby_mean(state, trust)) / 2
+    if model.external is not None and model.external.business_join.any():  # ODD §6
+        drive = drive + b.joint_activity * model.external.business_join
     state.partnership += (b.partnership_growth * drive * (1 - state.partnership)
                           - b.partnership_decay * state.partnership)
     reconsider = rng.random(len(state)) < b.share_rate

@@ -42,9 +42,10 @@ def step(model: LinliModel) -> None:
 
 def external_invites(model: LinliModel, counts: np.ndarray,
                      record: dict[int, np.ndarray]) -> None:
-    """Each household with ``counts > 0`` invites that many other households of its
-    territory not yet invited this week, those who took part least in the last eight weeks
-    first (then in street order); whom is written to ``record``. Draws no random numbers."""
+    """Each household with ``counts > 0`` (which the rule left out of its inviters) invites
+    that many other households of its territory not yet invited this week, those who took
+    part least in the last eight weeks first (then in street order); whom is written to
+    ``record``. Draws no random numbers."""
     record.clear()
     pop, territory = model.pop, model.sizes.territory_of
     for inviter in np.flatnonzero(counts > 0):
@@ -139,8 +140,10 @@ def _invite(model: LinliModel) -> None:
     territory = s.territory_of
     others = np.maximum(s.territory_size - 1, 1)  # per territory: the households looked after
     is_head = pop.head > 0
-    p_head = _missed(territory, is_head, np.minimum(1.0, h.invites_per_week / others))
-    p_party = _missed(territory, pop.party & pop.contributed,
+    inviting = _rule_inviters(model)
+    p_head = _missed(territory, is_head & inviting,
+                     np.minimum(1.0, h.invites_per_week / others))
+    p_party = _missed(territory, pop.party & pop.contributed & inviting,
                       np.minimum(1.0, h.party_invites / others))
     p = np.where(is_head, 1.0 - p_party, 1.0 - p_head * p_party)
     pop.invited[:] = model.streams.heads.random(pop.size) < p
@@ -148,6 +151,13 @@ def _invite(model: LinliModel) -> None:
         ids = lay.of(level)
         above = np.bincount(ids, weights=pop.head > rank, minlength=int(ids[-1]) + 1) > 0
         pop.invited |= (pop.head == rank) & above[ids]
+
+
+def _rule_inviters(model: LinliModel) -> np.ndarray | bool:
+    """Households whose invitations the rule makes: all but those with an outside decision
+    about inviting (ODD §6)."""
+    ext = model.external
+    return True if ext is None else ext.invite < 0
 
 
 def _missed(group_of: np.ndarray, mask: np.ndarray, chance: np.ndarray) -> np.ndarray:

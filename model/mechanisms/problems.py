@@ -13,6 +13,7 @@ from . import councils, couriers
 
 if TYPE_CHECKING:
     from ..core import LinliModel
+    from ..external import ExternalDecisions
 
 KINDS = ("safety", "environment", "parking", "facility")
 SAFETY, ENVIRONMENT, PARKING, FACILITY = range(4)
@@ -160,6 +161,10 @@ def _report(model: LinliModel) -> None:
         courier = model.couriers.wrapped_order()[np.minimum(position, 3 * len(model.couriers)
                                                             - 1)]
         reporter = np.where(by_courier, courier, reporter)
+    if model.external is not None:  # reports an outside decision withdraws (ODD §6)
+        keep = ~_withdrawn(model.external, reporter, by_courier)
+        idx, reporter, by_courier = idx[keep], reporter[keep], by_courier[keep]
+    if len(model.couriers):
         np.add.at(model.couriers.reports, reporter[by_courier], 1)
     book.reported_week[idx] = week
     book.reporter[idx] = reporter
@@ -174,14 +179,28 @@ def _report(model: LinliModel) -> None:
     book.week.update(reported=len(idx), reported_by_couriers=int(by_courier.sum()))
 
 
+def _withdrawn(external: ExternalDecisions, reporter: np.ndarray,
+               by_courier: np.ndarray) -> np.ndarray:
+    """Per drawn report: its reporter's outside decision is not to report this week."""
+    out = np.zeros(len(reporter), dtype=bool)
+    resident = ~by_courier
+    out[resident] = external.report[reporter[resident]] == 0
+    out[by_courier] = external.courier_report[reporter[by_courier]] == 0
+    return out
+
+
 def external_reports(model: LinliModel, households: np.ndarray, couriers_: np.ndarray) -> None:
-    """Households (``households`` true) and couriers (``couriers_`` true) who chose outside
-    the model to report report the oldest open, unreported problem in their sight (on their
-    route), if there is one; counted as any report. Draws no random numbers."""
+    """Households (``households == 1``) and couriers (``couriers_ == 1``) who chose outside
+    the model to report, and whom the rule did not draw as reporters this week, report the
+    oldest open, unreported problem in their sight (on their route), if there is one;
+    counted as any report. Draws no random numbers."""
     book, week, s = model.problems, model.week, model.sizes
-    reporters = [(int(h), False) for h in np.flatnonzero(households)]
-    reporters += [(int(c), True) for c in np.flatnonzero(couriers_)]
+    this_week = book.reported_week == week
+    reporters = [(int(h), False) for h in np.flatnonzero(households == 1)]
+    reporters += [(int(c), True) for c in np.flatnonzero(couriers_ == 1)]
     for who, by_courier in reporters:
+        if (this_week & (book.reporter == who) & (book.by_courier == by_courier)).any():
+            continue  # the rule's report is the one it chose to make
         if by_courier:
             seen = np.isin(book.place, model.couriers.households(who))
         else:

@@ -115,10 +115,15 @@ def post(model: LinliModel, completed: int) -> None:
     hours = pop.period_hours
     slots = np.floor(board.slots + rng.random(board.slots.shape)).astype(np.int64)
     ties = rng.random(pop.size)  # one draw per household, contributor or not
-    # rank the period's contributors within each scope: most hours first, ties at random
+    # rank the period's contributors within each scope: most hours first, ties at random;
+    # nominated contributors (ODD §6) ahead of the others
     who = np.flatnonzero(hours > 0)
     scope = board.scope_of[who]
-    order = np.lexsort((ties[who], -hours[who], scope))
+    keys = [ties[who], -hours[who], scope]
+    nominated = _nominated(model)
+    if nominated is not None:
+        keys.insert(2, ~nominated[who])
+    order = np.lexsort(keys)
     who, scope = who[order], scope[order]
     rank = np.arange(len(who)) - np.searchsorted(scope, scope)
     listed = np.zeros(pop.size, dtype=bool)
@@ -143,6 +148,14 @@ def post(model: LinliModel, completed: int) -> None:
     board.period_end = completed
     hours[:] = 0.0
     pop.period_weeks[:] = 0
+    if nominated is not None:  # the posting uses the nominations up
+        nominated[:] = False
+
+
+def _nominated(model: LinliModel) -> np.ndarray | None:
+    """Households nominated for this board from outside the model (ODD §6), or None."""
+    ext = model.external
+    return ext.nominate if ext is not None and ext.nominate.any() else None
 
 
 def _remember_bars(board: Board, slots: np.ndarray, listed: np.ndarray,
