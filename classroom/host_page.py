@@ -8,6 +8,7 @@ players on the same network cannot drive the room.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from typing import cast
 from urllib.parse import parse_qs
@@ -22,7 +23,7 @@ from trainer import map as mp
 from trainer.labels import tr as trainer_tr
 from trainer.page import CSS as TRAINER_CSS
 from trainer.state import Sim
-from trainer.views import Charts, MapPanel
+from trainer.views import Charts, MapPanel, legend_html
 
 from . import auth, debrief, registry
 from .findings import findings
@@ -213,6 +214,15 @@ def Debrief(world: World, version: int) -> None:
         if found else ""))
 
 
+def player_places(players: Iterable[Player]) -> mp.Highlight:
+    """Where the players are, for the map: households (heads included), couriers, businesses."""
+    roles = [p.role for p in players]
+    return mp.Highlight(
+        households=tuple(sorted(r.household for r in roles if r.household >= 0)),
+        couriers=tuple(sorted(r.courier for r in roles if r.courier >= 0)),
+        businesses=tuple(sorted(r.business for r in roles if r.business >= 0)))
+
+
 @solara.component
 def Views(world: World, version: int) -> None:
     lang = LANG.value
@@ -226,10 +236,14 @@ def Views(world: World, version: int) -> None:
     snaps = solara.use_memo(lambda: world.read(lambda: [s.snapshot() for s in sims]),
                             [week, len(world.timeline)])
     geom = solara.use_memo(lambda: mp.build(snaps[0].layout), [id(world)])
-    _ = lang
+    # a join, a kick or a rename bumps the version; the map redraws its rings only if the
+    # places changed
+    places = solara.use_memo(lambda: player_places(world.active_players()), [version])
     with solara.Div(classes=["cl-host-views"]):
         with solara.Div(classes=["linli-maps"]):
-            MapPanel(snaps[0], geom, 0, "")
+            MapPanel(snaps[0], geom, 0, "", places)
+            solara.HTML(tag="div", classes=["linli-legend"],
+                        unsafe_innerHTML=legend_html(geom.level, lang, players=True))
         with solara.Div(classes=["linli-charts-col"]):
             Charts(snaps, cast(object, world))
 

@@ -148,6 +148,8 @@ TEXT: dict[str, dict[str, str]] = {
                         "en": "business (gold: sharing parking or rooms)"},
     "legend_intervention": {"zh": "干预位置（虚线：下周生效）",
                             "en": "intervention (dashed: from next week)"},
+    "legend_players": {"zh": "玩家（住户、快递员、商户）",
+                       "en": "players (households, couriers, businesses)"},
     "legend_selected": {"zh": "已选位置（点击地图选择）", "en": "chosen place (click the map)"},
     "legend_share": {"zh": "本周参与比例", "en": "share taking part this week"},
     # tooltips

@@ -47,7 +47,10 @@ BUSINESS_COLOURS = ("#1565c0", "#6a1b9a", "#795548")  # office, shop, developer
 SHARING_COLOUR = "#ffd54f"
 INTERVENTION_COLOUR = "#c2185b"
 FRAME_COLOUR = "#9e9e9e"
+PLAYER_COLOUR = "#000000"  # the ring around a classroom player's place
 MARK_WEEKS = 8  # an applied intervention stays outlined on the map this long
+COURIER_MARKER = 0.34  # half the diagonal of a courier's diamond
+BUSINESS_MARKER = 0.8  # side of a business's square
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,18 @@ def business_anchor(geom: MapGeometry, snap: Snapshot) -> np.ndarray:
     return geom.unit_box[snap.businesses.first_unit, :2]
 
 
+def business_boxes(geom: MapGeometry, snap: Snapshot) -> np.ndarray:
+    """Each business's square in the SVG, over the corner of its first unit's tile."""
+    corner = business_anchor(geom, snap) - 0.5
+    return np.column_stack((corner, corner + BUSINESS_MARKER))
+
+
+def courier_markers(paths: list[np.ndarray]) -> np.ndarray:
+    """Where each courier's marker sits: the middle point of its route (``courier_paths``)."""
+    middles = [real[len(real) // 2] for real in (p[~np.isnan(p[:, 0])] for p in paths)]
+    return np.array(middles, dtype=float).reshape(-1, 2)
+
+
 def courier_paths(geom: MapGeometry, snap: Snapshot) -> list[np.ndarray]:
     """Each courier's route as points through the centres of the tiles it crosses, nudged
     apart so overlapping routes stay visible; a jump where a route wraps is cut (NaN row)."""
@@ -283,3 +298,36 @@ def courier_paths(geom: MapGeometry, snap: Snapshot) -> list[np.ndarray]:
             pts = np.insert(pts, j + 1, [np.nan, np.nan], axis=0)
         out.append(pts)
     return out
+
+
+# --- the classroom's players -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Highlight:
+    """Places ringed on the map: the classroom's players (households and heads by household,
+    couriers and businesses by index). Empty in the trainer."""
+
+    households: tuple[int, ...] = ()
+    couriers: tuple[int, ...] = ()
+    businesses: tuple[int, ...] = ()
+
+
+NO_HIGHLIGHT = Highlight()
+
+
+def highlight_places(geom: MapGeometry, snap: Snapshot,
+                     highlight: Highlight) -> list[tuple[str, int, np.ndarray]]:
+    """(kind, index, box) of each highlighted place: a household's cell (or the unit or grid
+    cell drawn for it), a courier's or business's marker (those are not drawn on grid maps)."""
+    cells = geom.cells[geom.cell_of_household[list(highlight.households)]]
+    out = [("household", h, np.array([x, y, x + CELL, y + CELL]))
+           for h, (x, y) in zip(highlight.households, cells, strict=True)]
+    if geom.level == "grid":
+        return out
+    if highlight.couriers:
+        markers = courier_markers(courier_paths(geom, snap))
+        out += [("courier", c, np.concatenate((markers[c] - COURIER_MARKER,
+                                               markers[c] + COURIER_MARKER)))
+                for c in highlight.couriers]
+    boxes = business_boxes(geom, snap)
+    return out + [("business", b, boxes[b]) for b in highlight.businesses]

@@ -118,7 +118,7 @@ def _couriers(ax: Axes, geom: mp.MapGeometry, snap: Snapshot, ppc: float) -> Non
                 alphas.append(0.18 if cv.near_station[c] else 0.06)
     ax.add_collection(LineCollection(segments, colors=[(0.94, 0.42, 0.0, a) for a in alphas],
                                      linewidths=max(0.5, ppc * 0.1), zorder=2))
-    middle = np.array([p[~np.isnan(p[:, 0])][len(p[~np.isnan(p[:, 0])]) // 2] for p in paths])
+    middle = mp.courier_markers(paths)
     fill = np.where(cv.active[:, None], np.array([[0.94, 0.42, 0.0, 1.0]]),
                     np.array([[1.0, 1.0, 1.0, 1.0]]))
     ax.scatter(middle[:, 0], middle[:, 1], s=(ppc * 0.6) ** 2, marker="D", c=fill,

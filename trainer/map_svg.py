@@ -4,8 +4,9 @@
   courier routes, businesses), drawn once per run and language;
 - ``codes``: per cell, courier and business, one character for its colour this week (the page
   recolours only the shapes whose character changed);
-- ``layers``: the few marks drawn over the map (party members, heads, the red list, stations,
-  interventions, the selected target), each re-sent only when it changes.
+- ``layers``: the few marks drawn over the map (party members, heads, the red list, the
+  classroom's players, stations, interventions, the selected target), each re-sent only when
+  it changes.
 
 Hovering or clicking a shape names it as ``(kind, index)``: ``map_tips.tip`` writes its
 tooltip and ``target`` says what a click on it selects.
@@ -111,7 +112,8 @@ def _couriers(geom: mp.MapGeometry, snap: Snapshot, stroke: float) -> list[str]:
         return []
     out = ['<g class="couriers" data-items="courier" data-codes="courier">']
     width = max(0.06, stroke * 1.5)
-    for c, pts in enumerate(mp.courier_paths(geom, snap)):
+    paths = mp.courier_paths(geom, snap)
+    for c, (pts, (x, y)) in enumerate(zip(paths, mp.courier_markers(paths), strict=True)):
         # a faint route (stronger if it passes a station); hovering the marker shows it fully
         dash = "" if cv.near_station[c] else f' stroke-dasharray="{_f(width * 4)} {_f(width * 3)}"'
         lines = []
@@ -120,9 +122,7 @@ def _couriers(geom: mp.MapGeometry, snap: Snapshot, stroke: float) -> list[str]:
             if len(seg):
                 points = " ".join(f"{_f(x)},{_f(y)}" for x, y in seg)
                 lines.append(f'<polyline class="route" points="{points}"{dash}/>')
-        real = pts[~np.isnan(pts[:, 0])]
-        x, y = real[len(real) // 2]
-        r = 0.34
+        r = mp.COURIER_MARKER
         near = ' class="near"' if cv.near_station[c] else ""
         out.append(f'<g{near}>{"".join(lines)}'
                    f'<path class="marker" d="M{_f(x)} {_f(y - r)}l{_f(r)} {_f(r)}l{_f(-r)} '
@@ -137,11 +137,9 @@ def _businesses(geom: mp.MapGeometry, snap: Snapshot) -> list[str]:
     if len(bv) == 0 or geom.level == "grid":
         return []
     out = ['<g class="businesses" data-items="business" data-codes="business">']
-    s = 0.8
-    for b, (x, y) in enumerate(mp.business_anchor(geom, snap)):
-        out.append(_rect((x - 0.5, y - 0.5, x - 0.5 + s, y - 0.5 + s),
-                         extra=f' stroke="{mp.BUSINESS_COLOURS[int(bv.kind[b])]}" '
-                               'stroke-width="0.16"'))
+    for b, box in enumerate(mp.business_boxes(geom, snap)):
+        out.append(_rect(box, extra=f' stroke="{mp.BUSINESS_COLOURS[int(bv.kind[b])]}" '
+                                    'stroke-width="0.16"'))
     out.append("</g>")
     return out
 
@@ -207,26 +205,29 @@ def block_target(geom: mp.MapGeometry, snap: Snapshot, i: int) -> Target | None:
 
 # --- marks drawn over the map -------------------------------------------------------------------
 
-LAYERS = ("party", "heads", "listed", "stations", "marks", "selection")
+LAYERS = ("party", "heads", "listed", "players", "stations", "marks", "selection")
 SELECTION_COLOUR = "#1565c0"
 
 
-def layers(geom: mp.MapGeometry, snap: Snapshot, lang: str,
-           selected: Target | None = None) -> dict[str, str]:
+def layers(geom: mp.MapGeometry, snap: Snapshot, lang: str, selected: Target | None = None,
+           highlight: mp.Highlight = mp.NO_HIGHLIGHT) -> dict[str, str]:
     """The SVG inside each ``<g data-layer=…>`` (empty string: nothing to draw)."""
-    return {name: layer(name, geom, snap, lang, selected) for name in LAYERS}
+    return {name: layer(name, geom, snap, lang, selected, highlight) for name in LAYERS}
 
 
-def layer_inputs(name: str, snap: Snapshot) -> bytes:
-    """What layer ``name`` is drawn from, as bytes: equal bytes, equal layer (so a page can
-    skip redrawing it). Marks and the selection depend on more: redraw those each week."""
+def layer_inputs(name: str, snap: Snapshot,
+                 highlight: mp.Highlight = mp.NO_HIGHLIGHT) -> bytes | mp.Highlight:
+    """What layer ``name`` is drawn from: equal inputs, equal layer (so a page can skip
+    redrawing it). Marks and the selection depend on more (b""): redraw those each week."""
+    if name == "players":
+        return highlight
     arrays = {"party": snap.party, "heads": snap.head, "listed": snap.listed,
               "stations": snap.station_grid}
     return arrays[name].tobytes() if name in arrays else b""
 
 
 def layer(name: str, geom: mp.MapGeometry, snap: Snapshot, lang: str,
-          selected: Target | None = None) -> str:
+          selected: Target | None = None, highlight: mp.Highlight = mp.NO_HIGHLIGHT) -> str:
     """One of LAYERS as SVG."""
     font = mp.label_size(geom)
     stroke = max(0.05, geom.width / 900)
@@ -246,6 +247,8 @@ def layer(name: str, geom: mp.MapGeometry, snap: Snapshot, lang: str,
                         f'height="{_f(CELL - 0.12)}"/>' for x, y in c[snap.listed])
         return (f'<g fill="none" stroke="{mp.LISTED_COLOUR}" stroke-width="0.14">{boxes}</g>'
                 if boxes else "")
+    if name == "players":
+        return _players(geom, snap, highlight, stroke)
     if name == "stations":
         return _stations(geom, snap, font)
     if name == "marks":
@@ -270,6 +273,20 @@ def _stations(geom: mp.MapGeometry, snap: Snapshot, font: float) -> str:
                          extra=f' data-tip="station:{int(g)}" rx="0.1" '
                                f'fill="{mp.STATION_COLOUR}" stroke="#ffffff" stroke-width="0.05"'))
     return "".join(out)
+
+
+def _players(geom: mp.MapGeometry, snap: Snapshot, highlight: mp.Highlight,
+             stroke: float) -> str:
+    """A ring around each player's place (its cell or marker), named by kind and index."""
+    pad = 0.18
+    rings = "".join(
+        f'<ellipse class="linli-player-mark" data-kind="{kind}" data-index="{i}" '
+        f'cx="{_f((x0 + x1) / 2)}" cy="{_f((y0 + y1) / 2)}" '
+        f'rx="{_f((x1 - x0) / 2 + pad)}" ry="{_f((y1 - y0) / 2 + pad)}"/>'
+        for kind, i, (x0, y0, x1, y1) in mp.highlight_places(geom, snap, highlight))
+    width = max(0.2, stroke * 4)
+    return (f'<g fill="none" stroke="{mp.PLAYER_COLOUR}" stroke-width="{_f(width)}">{rings}</g>'
+            if rings else "")
 
 
 def _outline(box, pad: float, width: float, colour: str, dash: str = "", extra: str = "") -> str:

@@ -2,7 +2,7 @@
 
 Python sends each value only when it changes: ``base`` (the SVG), ``frame`` (the week and one
 character per shape, ``map_svg.codes``) and one value per layer drawn over the map (named as
-in ``map_svg.LAYERS``: party, heads, listed, stations, marks, selection). The page
+in ``map_svg.LAYERS``: party, heads, listed, players, stations, marks, selection). The page
 changes the class of the shapes whose character changed and replaces a layer's content when
 it changed, then sets ``data-week`` on ``.linli-map``: the state the tests and the benchmark
 wait for; once that frame is painted it reports the week (``painted``), which paces Play.
@@ -44,6 +44,7 @@ module.exports = {
     party() { this.overlay(); },
     heads() { this.overlay(); },
     listed() { this.overlay(); },
+    players() { this.overlay(); },
     stations() { this.overlay(); },
     marks() { this.overlay(); },
     selection() { this.overlay(); },
@@ -152,6 +153,7 @@ class MapWidget(ipyvue.VueTemplate):
     party = traitlets.Unicode("").tag(sync=True)  # one trait per layer: a change sends one
     heads = traitlets.Unicode("").tag(sync=True)
     listed = traitlets.Unicode("").tag(sync=True)
+    players = traitlets.Unicode("").tag(sync=True)  # the classroom's players (empty elsewhere)
     stations = traitlets.Unicode("").tag(sync=True)
     marks = traitlets.Unicode("").tag(sync=True)
     selection = traitlets.Unicode("").tag(sync=True)

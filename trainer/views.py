@@ -55,21 +55,25 @@ def changed(settings: Settings, lang: str) -> str:
     return "、".join(names) if lang == "zh" else ", ".join(names)
 
 
-def _chip(colour: str, text: str, border: str | None = None) -> str:
+def _chip(colour: str, text: str, border: str | None = None, ring: bool = False) -> str:
     edge = f"border: 2px solid {border};" if border else ""
-    return (f'<span class="linli-key"><span class="chip" style="background:{colour};{edge}">'
-            f"</span>{text}</span>")
+    shape = "border-radius: 50%;" if ring else ""
+    return (f'<span class="linli-key"><span class="chip" style="background:{colour};{edge}'
+            f'{shape}"></span>{text}</span>')
 
 
-def legend_html(level: str, lang: str) -> str:
+def legend_html(level: str, lang: str, players: bool = False) -> str:
+    """The map's legend; ``players``: with the ring around the classroom's players."""
+    chips = ([_chip("#ffffff", tr("legend_players", lang), mp.PLAYER_COLOUR, ring=True)]
+             if players else [])
     if level == "household":
-        chips = [_chip(c, tr(k, lang)) for c, k in zip(mp.STATE_COLOURS, mp.STATE_KEYS,
-                                                        strict=True)]
+        chips += [_chip(c, tr(k, lang)) for c, k in zip(mp.STATE_COLOURS, mp.STATE_KEYS,
+                                                         strict=True)]
         chips += [_chip(mp.PARTY_COLOUR, tr("legend_party", lang)),
                   _chip(mp.HEAD_COLOUR, tr("legend_head", lang)),
                   _chip("#ffffff", tr("legend_listed", lang), mp.LISTED_COLOUR)]
     else:
-        chips = [f"<span>{tr('legend_share', lang)}:</span>"]
+        chips += [f"<span>{tr('legend_share', lang)}:</span>"]
         chips += [_chip(c, text) for c, text in mp.share_legend()]
     chips += [_chip("#ffffff", tr("legend_courier", lang), mp.COURIER_COLOUR),
               _chip(mp.STATION_COLOUR, tr("legend_station", lang)),
@@ -82,7 +86,9 @@ def legend_html(level: str, lang: str) -> str:
 # --- components --------------------------------------------------------------------------------
 
 @solara.component
-def MapPanel(snap: Snapshot, geom: mp.MapGeometry, run: int, changes: str) -> None:
+def MapPanel(snap: Snapshot, geom: mp.MapGeometry, run: int, changes: str,
+             highlight: mp.Highlight = mp.NO_HIGHLIGHT) -> None:
+    """One run's map; ``highlight``: places ringed over it (the classroom's players)."""
     lang = st.LANG.value
     hovered, set_hovered = solara.use_state(cast(tuple[str, int] | None, None))
     base = solara.use_memo(lambda: map_svg.base(geom, snap, lang), [id(geom), lang])
@@ -93,9 +99,9 @@ def MapPanel(snap: Snapshot, geom: mp.MapGeometry, run: int, changes: str) -> No
     drawn = solara.use_memo(dict, [id(geom), lang])  # layer → (inputs, svg)
     layers = {}
     for name in map_svg.LAYERS:  # each redrawn only when what it shows changed
-        inputs = map_svg.layer_inputs(name, snap) or (id(snap), target)
+        inputs = map_svg.layer_inputs(name, snap, highlight) or (id(snap), target)
         if name not in drawn or drawn[name][0] != inputs:
-            drawn[name] = (inputs, map_svg.layer(name, geom, snap, lang, target))
+            drawn[name] = (inputs, map_svg.layer(name, geom, snap, lang, target, highlight))
         layers[name] = drawn[name][1]
     tip = {}
     if hovered is not None:
