@@ -31,9 +31,9 @@ def findings(world: World) -> list[Finding]:
         if not households.empty:
             out.append(_players_vs_rule(households))
             out.append(_neighbours(world, households))
-        invites = _invites(log)
-        if invites is not None:
-            out.append(invites)
+        for found in (_invites(log), _nominations(world, log)):
+            if found is not None:
+                out.append(found)
         heads = log[(log["role"] == "head") & log["decision_call_activity"].fillna(False)]
         if not heads.empty:
             out.append(_heads(world, heads))
@@ -76,10 +76,11 @@ def _neighbours(world: World, households: pd.DataFrame) -> Finding:
 
 def _invites(log: pd.DataFrame) -> Finding | None:
     """The head who invited most: how many invitations, and how many took part that week."""
-    rows = log[log["outcome"] != "{}"]
+    outcomes = log["outcome"].map(json.loads)
+    rows = log[outcomes.map(lambda o: "invited" in o)]
     if rows.empty:
         return None
-    outcomes = rows["outcome"].map(json.loads)
+    outcomes = outcomes[rows.index]
     invited = outcomes.map(lambda o: len(o.get("invited", [])))
     took = outcomes.map(lambda o: o.get("invited_took_part", 0))
     per = pd.DataFrame({"p": rows["pseudonym"], "unit": rows["unit"], "i": invited, "t": took})
@@ -87,6 +88,22 @@ def _invites(log: pd.DataFrame) -> Finding | None:
     (player, unit), best = totals["i"].idxmax(), totals.loc[totals["i"].idxmax()]
     return Finding("finding_invite", {"player": player, "unit": int(unit),
                                       "invited": int(best["i"]), "took": int(best["t"])})
+
+
+def _nominations(world: World, log: pd.DataFrame) -> Finding | None:
+    """The head who nominated most: whom, and the weeks those neighbours took part, room
+    against shadow (where nobody nominates)."""
+    nominated = log["outcome"].map(lambda o: json.loads(o).get("nominated", -1))
+    rows = log.assign(nominee=nominated)[nominated >= 0]
+    if rows.empty:
+        return None
+    player = rows.groupby("pseudonym")["nominee"].nunique().idxmax()
+    nominees = rows.loc[rows["pseudonym"] == player, "nominee"].unique()
+    return Finding("finding_nominate", {
+        "player": player, "nominated": len(nominees),
+        "listed": int(world.room.board.listed[nominees].sum()),
+        "room": int(world.room.pop.weeks_active[nominees].sum()),
+        "shadow": int(world.shadow.pop.weeks_active[nominees].sum())})
 
 
 def _heads(world: World, calls: pd.DataFrame) -> Finding:

@@ -213,6 +213,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{player}（第{unit}单元邻长）共邀请了{invited}户邻居，其中{took}户在受邀当周参加了。",
         "en": "{player}, head of unit {unit}, invited {invited} neighbours; {took} of them took "
               "part in the week they were invited."},
+    "finding_nominate": {
+        "zh": "{player}推荐了{nominated}位邻居上红榜，其中{listed}位在最近一期红榜上；"
+              "他们一共参加了{room}周，影子世界里（没有人推荐）是{shadow}周。",
+        "en": "{player} nominated {nominated} neighbours for the red list; {listed} of them are "
+              "on the latest list. Together they took part {room} weeks, against {shadow} in "
+              "the shadow world (where nobody nominates)."},
     "finding_late": {
         "zh": "{total}个决定中有{late}个没有按时提交（沿用上一轮或由模型代为决定）。",
         "en": "{late} of {total} decisions were not sent in time (the last choice kept, or "

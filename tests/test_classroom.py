@@ -605,6 +605,12 @@ def test_a_head_nominates_a_neighbour_it_saw_take_part_and_only_such():
         decide(w, other, {"take_part": True})
     assert w.room.board.listed[nominee]
     assert not w.room.external.nominate.any()  # used up by the posting
+    from classroom.findings import findings
+
+    found = {f.key: f.fields for f in findings(w)}
+    assert found["finding_nominate"]["nominated"] == 1
+    assert found["finding_nominate"]["listed"] == 1
+    assert "finding_invite" not in found  # the head invited nobody of its own
     assert w.players[other.player].seen.get("unit_contributors") is None  # a head's view only
 
 
