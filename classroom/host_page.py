@@ -236,9 +236,10 @@ def Views(world: World, version: int) -> None:
     snaps = solara.use_memo(lambda: world.read(lambda: [s.snapshot() for s in sims]),
                             [week, len(world.timeline)])
     geom = solara.use_memo(lambda: mp.build(snaps[0].layout), [id(world)])
-    # a join, a kick or a rename bumps the version; the map redraws its rings only if the
-    # places changed
-    places = solara.use_memo(lambda: player_places(world.active_players()), [version])
+    # the same object while the places are the same (a submission or a rename bumps the
+    # version but moves nobody), so the map is not redrawn for it
+    now = player_places(world.active_players())
+    places = solara.use_memo(lambda: now, [now])
     with solara.Div(classes=["cl-host-views"]):
         with solara.Div(classes=["linli-maps"]):
             MapPanel(snaps[0], geom, 0, "", places)
