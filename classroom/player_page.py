@@ -33,7 +33,8 @@ CSS = """
 .cl-seen { background: #f5f5f5; border-radius: 8px; padding: 8px 12px 8px 28px; margin: 8px 0; }
 .cl-seen li { margin: 4px 0; }
 .cl-actions > .v-btn { width: 100%; min-height: 52px; margin: 6px 0; font-size: 18px; }
-.cl-member { display: flex; flex-wrap: wrap; margin: 6px 0; }
+.cl-member, .cl-invite, .cl-nominate { display: flex; flex-wrap: wrap; height: auto !important;
+                                        margin: 6px 0; }
 .cl-hours { display: flex; flex-wrap: wrap; margin-bottom: 8px; }
 .cl-hours .v-btn { min-width: 44px !important; min-height: 44px; }
 .cl-status { margin: 10px 0; padding: 8px 12px; border-radius: 8px; background: #fff8e1; }
