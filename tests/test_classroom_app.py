@@ -170,7 +170,11 @@ def test_a_facilitator_and_five_players_play_ten_rounds_and_export_the_debrief(b
                 page.click(".cl-call label")  # the head calls an activity
                 page.click(".cl-invite-in")  # and invites neighbours who rarely take part
             if i == 2 and rnd == 3:  # the head nominates a neighbour who took part
-                page.locator(".cl-nominate button:not(.cl-nominate-nobody)").first.click()
+                nominate = page.locator(".cl-nominate button:not(.cl-nominate-nobody)")
+                assert nominate.count() >= 1
+                # its longest page still fits a phone: nothing sticks out sideways
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+                nominate.first.click()
             if i == 1:
                 page.click(".cl-stay-out")
             else:
