@@ -21,7 +21,7 @@ from .watch import use_world
 from .world import JoinError, PlayerView, SubmitError, Ticket
 
 HOURS = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
-MEMBER = {"rule": None, "in": True, "out": False}  # the group choice as a decision value
+CHOICE = {"rule": None, "in": True, "out": False}  # a three-way choice (group, invitations)
 CSS = """
 .cl-player { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'Roboto', sans-serif;
              max-width: 520px; margin: 0 auto; padding: 10px 14px 40px; font-size: 17px; }
@@ -226,9 +226,9 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                         for choice in ("rule", "in", "out"):
                             solara.Button(tr(f"member_{choice}", lang), value=choice,
                                           text=True, classes=[f"cl-member-{choice}"])
-            extra: dict[str, Any] = {"member": MEMBER[member], **reports}
+            extra: dict[str, Any] = {"member": CHOICE[member], **reports}
             if kind == "head":
-                extra.update(call_activity=call, invite=MEMBER[invite],
+                extra.update(call_activity=call, invite=CHOICE[invite],
                              nominate=nominee if nominee >= 0 else None)
             solara.Button(tr("take_part", lang), color="primary", classes=["cl-take-part"],
                           on_click=lambda: send({"take_part": True, "hours": hours, **extra}))
