@@ -6,8 +6,9 @@ headless Debian Chromium: one projector context (the facilitator's page, 1366×7
 ``--players`` phone contexts (390×800), each its own device, every request that would leave
 the machine blocked. Each round, every phone presses "take part"; the time is taken inside
 each page, from the moment the last phone pressed (``Date.now()`` in that page) to the moment
-each page's round marker shows the next round open (a MutationObserver records
-``Date.now()``; all pages share the machine's clock). Nothing waits on the clock.
+each page's round marker shows the next round open — on the projector, also its map and charts
+drawn for the new week (their ``data-week``) — a MutationObserver records ``Date.now()``; all
+pages share the machine's clock. Nothing waits on the clock.
 
 Run from the repository root::
 
@@ -45,17 +46,20 @@ HOST = "127.0.0.1"
 BACKSTOP_MS = 180_000
 TARGET_MS = 1000.0
 
-# Runs in a page: remember when ``selector`` first shows round ``r`` open.
+# Runs in a page: remember when ``selector`` first shows round ``r`` open and every element of
+# ``painted`` (the projector's map and charts) shows that round's week (``data-week``).
 ARM_JS = """
-([selector, r]) => {
+([selector, r, painted]) => {
   window.__clShown = null;
   const seen = () => {
     const e = document.querySelector(selector);
-    if (e && e.dataset.round === String(r) && e.dataset.open === '1') {
-      if (window.__clShown === null) window.__clShown = Date.now();
-      return true;
+    if (!e || e.dataset.round !== String(r) || e.dataset.open !== '1') return false;
+    for (const s of painted) {
+      const p = document.querySelector(s);
+      if (!p || p.dataset.week !== e.dataset.week) return false;
     }
-    return false;
+    if (window.__clShown === null) window.__clShown = Date.now();
+    return true;
   };
   if (!seen()) {
     const obs = new MutationObserver(() => { if (seen()) obs.disconnect(); });
@@ -64,6 +68,7 @@ ARM_JS = """
   }
 }
 """
+PROJECTOR_PAINTED = [".linli-map", ".linli-charts"]  # drawn by the browser: each has data-week
 PRESS_JS = "() => { document.querySelector('.cl-take-part').click(); return Date.now(); }"
 
 
@@ -152,9 +157,10 @@ def measure(players: int, rounds: int, households: int) -> dict[str, Any]:
                            " return e && e.dataset.round === r && e.dataset.open === '1'"
                            " && document.querySelector('.cl-take-part') !== null; }", str(r))
             screens = [host, *phones]
-            for page in screens:
-                page.evaluate(ARM_JS, [".cl-host-round" if page is host else ".cl-round",
-                                       r + 1])
+            page_args = [[".cl-host-round", r + 1, PROJECTOR_PAINTED]] + [
+                [".cl-round", r + 1, []] for _ in phones]
+            for page, arm in zip(screens, page_args, strict=True):
+                page.evaluate(ARM_JS, arm)
             pressed = [page.evaluate(PRESS_JS) for page in phones]
             shown = []
             for page in screens:

@@ -49,8 +49,8 @@ CSS = """
 .cl-players { border-collapse: collapse; font-size: 14px; width: 100%; }
 .cl-players td { padding: 1px 4px; border-bottom: 1px solid #eee; }
 .cl-players .cl-rename { text-transform: none; padding: 0 4px !important; }
-.cl-players tr[data-decided="1"] td.cl-mark { color: #2e7d32; }
-.cl-players tr[data-decided="0"] td.cl-mark { color: #e65100; }
+.cl-players td.cl-mark { color: #e65100; }
+.cl-players .cl-mark-yes { display: none; }
 .cl-host-views { flex: 1 1 auto; min-height: 520px; display: grid;
                  grid-template-columns: minmax(0, 45fr) minmax(0, 55fr); gap: 12px; }
 .cl-host-views .linli-map-panel { height: 100%; }
@@ -73,8 +73,13 @@ def Controls(world: World, version: int) -> None:
     lang = LANG.value
     timer = world.settings.timer_seconds or 0.0
     label = tr("resume", lang) if world.paused and world.open else tr("start", lang)
+
+    def start() -> None:
+        registry.freeze_long_lived()  # the players' pages, built while they joined
+        world.start()
+
     with solara.Row(classes=["cl-controls"]):
-        solara.Button(label, on_click=world.start, color="primary", classes=["cl-start"],
+        solara.Button(label, on_click=start, color="primary", classes=["cl-start"],
                       disabled=(world.open and not world.paused) or world.finished)
         solara.Button(tr("pause", lang), on_click=world.pause, classes=["cl-pause"],
                       disabled=world.paused or not world.open)
@@ -168,22 +173,37 @@ def Players(world: World, version: int) -> None:
                               on_click=edit)]
 
     rv.Html(tag="h3", children=[tr("players", lang, count=len(players))])
+    ids = tuple(p.id for p in players)
+    solara.Style(solara.use_memo(lambda: decided_css(ids), [ids]))
     rows = []
     for p in players:
-        done = decided.get(p.id, False)
-        rows.append(rv.Html(tag="tr", attributes={"data-player": p.id,
-                                                  "data-decided": str(int(done))}, children=[
+        rows.append(rv.Html(tag="tr", attributes={"data-player": p.id}, children=[
             rv.Html(tag="td", class_="cl-name", children=name_cell(p)),
             rv.Html(tag="td", children=[tr(f"kind_{p.role.kind}", lang)]),
-            rv.Html(tag="td", class_="cl-mark",
-                    children=[tr("decided_mark" if done else "waiting_mark", lang)]),
+            rv.Html(tag="td", class_="cl-mark", children=[
+                rv.Html(tag="span", class_="cl-mark-yes", children=[tr("decided_mark", lang)]),
+                rv.Html(tag="span", class_="cl-mark-no", children=[tr("waiting_mark", lang)])]),
             rv.Html(tag="td", children=[solara.Button(
                 tr("kick", lang), on_click=lambda pid=p.id: world.kick(pid), text=True,
                 small=True, classes=["cl-kick"])]),
         ]))
-    rv.Html(tag="table", class_="cl-players", children=rows)
+    # who has decided is one attribute of the table (``decided_css`` shows each row's mark):
+    # a submission, or a round's close, is one update of this page, not one per row
+    rv.Html(tag="table", class_="cl-players", children=rows, attributes={
+        "data-decided": " ".join(pid for pid in ids if decided.get(pid, False))})
     if error:
         rv.Html(tag="div", class_="cl-error", children=[error])
+
+
+def decided_css(ids: Iterable[str]) -> str:
+    """Per player: their row shows the decided mark when the players table's ``data-decided``
+    lists them (changes only when players join or leave)."""
+    rules = []
+    for pid in ids:
+        row = f'.cl-players[data-decided~="{pid}"] tr[data-player="{pid}"]'
+        rules.append(f"{row} td.cl-mark {{ color: #2e7d32; }} {row} .cl-mark-yes "
+                     f"{{ display: inline; }} {row} .cl-mark-no {{ display: none; }}")
+    return "\n".join(rules)
 
 
 @solara.component
@@ -272,7 +292,7 @@ def Host(world: World) -> None:
         left = world.seconds_left()
         return (world.version, None if left is None else int(left))
 
-    use_world(world, VERSION, key, settle=SETTLE)
+    use_world(world, VERSION, key, settle=SETTLE, lead=True)
 
     def trainer_language() -> None:
         trainer_state.LANG.set(lang)  # the trainer's map and charts read their own

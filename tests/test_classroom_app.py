@@ -183,8 +183,8 @@ def test_a_facilitator_and_five_players_play_ten_rounds_and_export_the_debrief(b
                     page.click(".cl-take-part")
             if rnd == 1 and i == 0:  # a decision is acknowledged on the page
                 wait_attr(page, ".cl-status", "decided", "1")
-                wait(host, "() => document.querySelector("
-                           "'.cl-players tr[data-decided=\"1\"]') !== null")
+                wait(host, "() => [...document.querySelectorAll('.cl-players .cl-mark-yes')]"
+                           ".filter(e => e.offsetParent !== null).length === 1")
         wait_attr(host, ".cl-host-round", "round", str(rnd + 1))
         wait_attr(host, ".cl-host-round", "week", str(rnd))
         if rnd == 1:  # reconnecting from the same phone with the same name resumes the role
