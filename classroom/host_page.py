@@ -34,7 +34,7 @@ from .world import JoinError, Player, World
 
 TIMERS = (30.0, 60.0, 90.0, 120.0, 0.0)  # 0: no timer
 WEEKS = (1, 2, 4)
-SETTLE = 0.05  # s: submissions arriving together redraw the page once
+SETTLE = 0.25  # s: submissions arriving together redraw the page once (a close: at once)
 CSS = """
 .cl-host { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'Roboto', sans-serif;
            height: 100vh; display: grid; grid-template-columns: 330px minmax(0, 1fr);

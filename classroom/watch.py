@@ -66,8 +66,9 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
               settle: float = 0.0, lead: bool = False) -> None:
     """Re-render (bump ``counter``) whenever ``key()`` changes with the world; with
     ``settle`` (s), changes that follow within it are shown in the same render (the
-    facilitator's page, which changes with every submission). With ``lead``, this page draws
-    a round's opening or close before the pages without it."""
+    facilitator's page, which changes with every submission) — but a round's opening or
+    close at once. With ``lead``, this page draws a round's opening or close before the pages
+    without it."""
     key_ref = solara.use_ref(key)
     key_ref.current = key
     context = kernel_context.get_current_context()
@@ -87,7 +88,7 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
                     version = world.wait(version, WAKE_SECONDS)
                     if stop.is_set():
                         return
-                    if settle:
+                    if settle and (world.round, world.open) == stage:
                         stop.wait(settle)
                         version = world.version
                     try:
