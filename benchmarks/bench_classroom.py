@@ -79,7 +79,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def classroom(households: int, rounds: int) -> Iterator[tuple[str, str]]:
+def classroom(households: int, rounds: int, timer: float) -> Iterator[tuple[str, str]]:
     """The classroom in a subprocess; yields (facilitator URL, join URL)."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,7 +87,7 @@ def classroom(households: int, rounds: int) -> Iterator[tuple[str, str]]:
         with log.open("w") as sink:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "experiments.cli", "classroom", "--host", HOST,
-                 "--port", str(port), "--timer", "0", "--rounds", str(rounds + 1),
+                 "--port", str(port), "--timer", f"{timer:g}", "--rounds", str(rounds + 1),
                  "--households", str(households), "--out", str(Path(tmp) / "out")],
                 stdout=sink, stderr=subprocess.STDOUT, env={**os.environ,
                                                             "PYTHONUNBUFFERED": "1"})
@@ -113,7 +113,7 @@ def classroom(households: int, rounds: int) -> Iterator[tuple[str, str]]:
                 proc.kill()
 
 
-def measure(players: int, rounds: int, households: int) -> dict[str, Any]:
+def measure(players: int, rounds: int, households: int, timer: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     outside: list[str] = []
@@ -128,9 +128,10 @@ def measure(players: int, rounds: int, households: int) -> dict[str, Any]:
     def wait(page: Any, script: str, arg: Any = None) -> None:
         page.wait_for_function(script, arg=arg, timeout=BACKSTOP_MS)
 
-    results: dict[str, Any] = {"players": players, "households": households, "rounds": [],
+    results: dict[str, Any] = {"players": players, "households": households, "timer": timer,
+                               "rounds": [],
                                "load_before": round(os.getloadavg()[0], 1)}
-    with classroom(households, rounds) as (host_url, join_url), sync_playwright() as pw:
+    with classroom(households, rounds, timer) as (host_url, join_url), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         host = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
         host.route("**/*", route)
@@ -181,7 +182,8 @@ def measure(players: int, rounds: int, households: int) -> dict[str, Any]:
 
 
 def report(r: dict[str, Any]) -> str:
-    lines = [f"{r['players']} players, {r['households']:,} households; joining took "
+    timer = f"a {r['timer']:g} s timer" if r["timer"] else "no timer"
+    lines = [f"{r['players']} players, {r['households']:,} households, {timer}; joining took "
              f"{r['join_s']} s; load average before {r['load_before']}",
              f"{'round':>5}  {'first press → last screen':>26}  {'last press → last screen':>25}"
              f"  {'median screen':>13}  {'projector':>9}  {'slowest phone':>13}"]
@@ -202,9 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--players", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--households", type=int, default=3000)
+    parser.add_argument("--timer", type=float, default=120.0,
+                        help="the round's timer, s (its countdown redraws every page each "
+                             "second); 0: none")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
-    results = measure(args.players, args.rounds, args.households)
+    results = measure(args.players, args.rounds, args.households, args.timer)
     print(report(results))
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n")

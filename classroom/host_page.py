@@ -26,6 +26,7 @@ from trainer.state import Sim
 from trainer.views import Charts, MapPanel, legend_html
 
 from . import auth, debrief, registry
+from .countdown import Countdown
 from .findings import findings
 from .labels import tr
 from .qr import qr_svg
@@ -46,6 +47,7 @@ CSS = """
 .cl-join-url { font-size: 15px; word-break: break-all; }
 .cl-qr svg { width: 180px; height: 180px; }
 .cl-host-round { font-size: 20px; font-weight: 700; margin: 4px 0; }
+.cl-host .cl-countdown { font-size: 20px; font-weight: 700; color: #e65100; }
 .cl-players { border-collapse: collapse; font-size: 14px; width: 100%; }
 .cl-players td { padding: 1px 4px; border-bottom: 1px solid #eee; }
 .cl-players .cl-rename { text-transform: none; padding: 0 4px !important; }
@@ -88,7 +90,8 @@ def Controls(world: World, version: int) -> None:
     rv.Html(tag="div", children=[tr("timer", lang)])
     with solara.ToggleButtonsSingle(value=timer, mandatory=True, classes=["cl-timer"],
                                     on_value=lambda s: world.set_timer(s or None)):
-        for s in TIMERS:
+        # the room's own timer is among the choices (a toggle without it chose another)
+        for s in (*sorted({*TIMERS, timer} - {0.0}), 0.0):
             solara.Button(f"{s:g}s" if s else tr("no_timer", lang), value=s, text=True,
                           small=True, classes=[f"cl-timer-{s:g}"])
     rv.Html(tag="div", children=[tr("weeks_per_round", lang)])
@@ -288,9 +291,8 @@ def Host(world: World) -> None:
     lang = LANG.value
     _ = VERSION.value
 
-    def key() -> tuple:
-        left = world.seconds_left()
-        return (world.version, None if left is None else int(left))
+    def key() -> int:
+        return world.version  # the countdown counts itself down (``Countdown``)
 
     use_world(world, VERSION, key, settle=SETTLE, lead=True)
 
@@ -299,10 +301,7 @@ def Host(world: World) -> None:
 
     solara.use_effect(trainer_language, [lang])
     solara.Style(TRAINER_CSS + CSS)
-    left = world.seconds_left()
     status = tr("round_of", lang, round=world.round, rounds=world.settings.rounds)
-    if left is not None:
-        status += " · " + tr("seconds_left", lang, seconds=int(left))
     with solara.Div(classes=["cl-host", "linli-app"]):
         with solara.Div(classes=["cl-side"]):
             with solara.Row():
@@ -316,6 +315,8 @@ def Host(world: World) -> None:
                 "data-players": str(len(world.active_players())),
                 "data-interventions": str(sum(e.kind == "facilitator" for e in world.timeline))},
                 children=[status])
+            Countdown.element(seconds=world.seconds_left(),
+                              text=tr("seconds_left", lang, seconds="{seconds}"))
             rv.Html(tag="div", children=[tr("room_code", lang)])
             rv.Html(tag="div", class_="cl-code", children=[world.code])
             rv.Html(tag="div", children=[tr("join_at", lang)])

@@ -15,6 +15,7 @@ from solara.alias import rv
 
 from . import registry
 from .auth import Request
+from .countdown import Countdown
 from .labels import tr
 from .roles import Role
 from .watch import use_world
@@ -30,6 +31,8 @@ CSS = """
 .cl-top h1 { font-size: 20px; margin: 6px 0; }
 .cl-role { font-size: 18px; font-weight: 700; margin: 8px 0; }
 .cl-round { font-size: 16px; margin: 4px 0 10px; color: #37474f; }
+.cl-player .cl-countdown { float: right; margin: 10px 0 0 8px; font-size: 16px; font-weight: 700;
+                           color: #e65100; }
 .cl-seen { background: #f5f5f5; border-radius: 8px; padding: 8px 12px 8px 28px; margin: 8px 0; }
 .cl-seen li { margin: 4px 0; }
 .cl-actions > .v-btn { width: 100%; min-height: 52px; margin: 6px 0; font-size: 18px; }
@@ -261,8 +264,6 @@ def view_html(view: PlayerView, rounds: int, lang: str) -> str:
         status = tr("finished", lang)
     elif view.open:
         status = tr("round_of", lang, round=view.round, rounds=rounds)
-        if view.seconds_left is not None:
-            status += " · " + tr("seconds_left", lang, seconds=int(view.seconds_left))
     elif view.round == 0:
         status = tr("waiting_start", lang)
     else:
@@ -294,8 +295,8 @@ def Play(ticket: Ticket) -> None:
 
     def key() -> tuple:
         v = world.view(ticket.player, ticket.token)
-        left = None if v.seconds_left is None else int(v.seconds_left)
-        return (v.round, v.open, v.finished, str(v.decision), v.last is not None, v.name, left)
+        return (v.round, v.open, v.finished, str(v.decision), v.last is not None, v.name,
+                v.deadline)  # the page counts the seconds down itself
 
     use_world(world, VERSION, key)
     try:
@@ -306,6 +307,8 @@ def Play(ticket: Ticket) -> None:
             solara.Button(tr("join_again", lang), on_click=lambda: TICKET.set(None),
                           classes=["cl-rejoin"])
         return
+    Countdown.element(seconds=view.seconds_left,
+                      text=tr("seconds_left", lang, seconds="{seconds}"))
     # one block of HTML for everything a round changes: one widget update per page
     solara.HTML(tag="div", classes=["cl-view"],
                 unsafe_innerHTML=view_html(view, world.settings.rounds, lang))

@@ -4,7 +4,8 @@ Solara keeps ``reactive`` state per browser tab, and a change made by one tab's 
 re-render another tab. So each page starts a small thread of its own, running in that page's
 kernel context, that waits on the world's version (``World.wait``) and, when what the page
 shows (``key``) has changed, bumps the page's own reactive counter. The thread stops when the
-page goes away or its kernel closes; it also wakes once a second, for the countdown.
+page goes away or its kernel closes (it wakes once a second to notice). The countdown is
+counted in the page (``Countdown``), so it redraws nothing here.
 
 When a round opens or closes every page redraws at once, and the server's threads share one
 interpreter lock: drawn all together, the projector's page (the largest) came last. So after

@@ -80,6 +80,7 @@ class PlayerView:
     open: bool
     finished: bool
     seconds_left: float | None
+    deadline: float | None  # when the open round's timer runs out (the world's clock)
     seen: dict[str, Any]
     decision: dict[str, Any] | None  # submitted this round
     last: dict[str, Any] | None
@@ -420,7 +421,8 @@ class World:
                 raise SubmitError("no such player in this room")
             return PlayerView(player=p.id, name=p.name, role=p.role, round=self.round,
                               open=self.open, finished=self.finished,
-                              seconds_left=self.seconds_left(), seen=dict(p.seen),
+                              seconds_left=self.seconds_left(),
+                              deadline=self.deadline if self.open else None, seen=dict(p.seen),
                               decision=p.decision, last=p.last, seq=p.seq,
                               version=self.version)
 

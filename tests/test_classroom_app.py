@@ -266,7 +266,7 @@ def test_a_facilitator_and_five_players_play_ten_rounds_and_export_the_debrief(b
 
 def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browser,
                                                                           tmp_path):
-    rooms = start_room(tmp_path, "--timer", "2", "--rounds", "2", "--lang", "en")
+    rooms = start_room(tmp_path, "--timer", "4", "--rounds", "2", "--lang", "en")
     room = next(rooms)
     try:
         projector, phone = device(browser, PROJECTOR), device(browser)
@@ -290,7 +290,14 @@ def test_the_timer_closes_a_round_and_the_model_decides_for_the_undecided(browse
         extra.close()
         host.click(".cl-start")
         wait_attr(player, ".cl-round", "round", "1")
-        assert "s left" in player.inner_text(".cl-round")  # the countdown shows
+        # the countdown shows, and the page counts it down itself (no redraw from the server)
+        wait(player, "() => document.querySelector('.cl-countdown').textContent"
+                     ".endsWith('s left')")
+        first = int(player.get_attribute(".cl-countdown", "data-seconds"))
+        assert 0 < first <= 4
+        wait(player, "s => Number(document.querySelector('.cl-countdown').dataset.seconds) < s",
+             first)
+        assert host.inner_text(".cl-countdown").endswith("s left")
         wait_attr(player, ".cl-round", "round", "2")  # nobody decided: the timer closed it
         wait_attr(host, ".cl-host-round", "week", "1")
         player.click(".cl-stay-out")
