@@ -24,19 +24,19 @@ module.exports = {
     label() { return this.shown === null ? "" : this.text.replace("{seconds}", this.shown); },
   },
   mounted() { this.arm(); },
-  beforeDestroy() { clearInterval(this.ticking); },
+  beforeDestroy() { clearTimeout(this.ticking); },
   watch: { seconds() { this.arm(); }, text() { this.arm(); } },
   methods: {
     arm() {
-      clearInterval(this.ticking);
+      clearTimeout(this.ticking);
       if (this.seconds === null || this.seconds === undefined) { this.shown = null; return; }
       this.end = Date.now() + this.seconds * 1000;
       this.tick();
-      this.ticking = setInterval(() => this.tick(), 250);
     },
-    tick() {
-      this.shown = Math.max(0, Math.floor((this.end - Date.now()) / 1000));
-      if (this.shown === 0) clearInterval(this.ticking);
+    tick() {  // once a second, when the number changes
+      const left = Math.max(0, this.end - Date.now());
+      this.shown = Math.floor(left / 1000);
+      if (this.shown > 0) this.ticking = setTimeout(() => this.tick(), left % 1000 + 5);
     },
   },
 };
