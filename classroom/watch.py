@@ -96,11 +96,11 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
                         now = key_ref.current()
                     except Exception:  # the page's player was removed: show it  # noqa: BLE001
                         now = None
-                    if not lead and (world.round, world.open) != stage:
-                        ahead.wait(version, LEAD_SECONDS)
-                    stage = (world.round, world.open)
+                    moved, stage = (world.round, world.open) != stage, (world.round, world.open)
                     if now != last:
                         last = now
+                        if moved and not lead:
+                            ahead.wait(version, LEAD_SECONDS)
                         with context:
                             counter.set(counter.peek() + 1)
                     if lead:
