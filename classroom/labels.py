@@ -38,6 +38,7 @@ TEXT: dict[str, dict[str, str]] = {
     "finished": {"zh": "游戏结束，请看大屏幕上的复盘。", "en": "The game is over: see the debrief "
                                                         "on the screen."},
     "seconds_left": {"zh": "还剩{seconds}秒", "en": "{seconds} s left"},
+    "seconds_about": {"zh": "还剩约{seconds}秒", "en": "about {seconds} s left"},
     "decided": {"zh": "已提交：{what}（本轮结束前可以修改）",
                 "en": "Sent: {what} (you may change it until the round closes)"},
     "not_decided": {"zh": "本轮还没有决定。不决定的话，沿用你上一轮的选择。",

@@ -22,6 +22,7 @@ from .watch import use_world
 from .world import JoinError, PlayerView, SubmitError, Ticket
 
 HOURS = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+COUNTDOWN_STEP = 10  # s: a phone shows the time left to ten seconds, then the last ten by one
 CHOICE = {"rule": None, "in": True, "out": False}  # a three-way choice (group, invitations)
 CSS = """
 .cl-player { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'Roboto', sans-serif;
@@ -307,8 +308,9 @@ def Play(ticket: Ticket) -> None:
             solara.Button(tr("join_again", lang), on_click=lambda: TICKET.set(None),
                           classes=["cl-rejoin"])
         return
-    Countdown.element(seconds=view.seconds_left,
-                      text=tr("seconds_left", lang, seconds="{seconds}"))
+    Countdown.element(seconds=view.seconds_left, step=COUNTDOWN_STEP,
+                      text=tr("seconds_left", lang, seconds="{seconds}"),
+                      about=tr("seconds_about", lang, seconds="{seconds}"))
     # one block of HTML for everything a round changes: one widget update per page
     solara.HTML(tag="div", classes=["cl-view"],
                 unsafe_innerHTML=view_html(view, world.settings.rounds, lang))

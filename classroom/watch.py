@@ -16,6 +16,7 @@ for it (``Leads``), at most ``LEAD_SECONDS``.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable, Hashable
 
@@ -63,6 +64,19 @@ def leads(world: World) -> Leads:
         return _leads.setdefault(world, Leads())
 
 
+def _settle(world: World, version: int, stage: tuple[int, bool], seconds: float,
+            stop: threading.Event) -> int:
+    """Let changes gather for ``seconds``, but no longer than the round stays at ``stage``
+    (a round's opening or close is shown at once); the world's version then."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and (world.round, world.open) == stage:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        version = world.wait(version, left)
+    return world.version
+
+
 def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Hashable],
               settle: float = 0.0, lead: bool = False) -> None:
     """Re-render (bump ``counter``) whenever ``key()`` changes with the world; with
@@ -90,8 +104,7 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
                     if stop.is_set():
                         return
                     if settle and (world.round, world.open) == stage:
-                        stop.wait(settle)
-                        version = world.version
+                        version = _settle(world, version, stage, settle, stop)
                     try:
                         now = key_ref.current()
                     except Exception:  # the page's player was removed: show it  # noqa: BLE001

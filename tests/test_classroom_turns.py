@@ -1,5 +1,6 @@
 """How the classroom's server keeps a round's close quick (issue 12's 1 s target): the
-projector's page draws a new round before the players' pages (``watch.Leads``), and what
+projector's page draws a new round before the players' pages (``watch.Leads``) and shows a
+round's close at once even while it gathers submissions (``watch._settle``), and what
 lives for the whole session is kept out of the cyclic garbage collector's walk
 (``registry.freeze_long_lived``)."""
 
@@ -12,8 +13,9 @@ import time
 import pytest
 
 from classroom import registry
+from classroom.auth import Request
 from classroom.settings import RoomSettings
-from classroom.watch import Leads, leads
+from classroom.watch import Leads, _settle, leads
 from classroom.world import World
 
 
@@ -58,6 +60,57 @@ def test_each_world_has_its_own_leading_pages() -> None:
     leads(one).drew(page=1, version=5)
     assert leads(one) is leads(one)
     assert leads(other).wait(6, timeout=0.0) is True  # the other room's projector is not it
+
+
+def room_of_two() -> tuple[World, list]:
+    w = World(RoomSettings(households=300, timer_seconds=None, rounds=10), code="ABCDE")
+    tickets = [w.join("ABCDE", name) for name in ("Ann", "Bo")]
+    w.start()
+    return w, tickets
+
+
+def take_part(w: World, ticket, hours: float = 2.0) -> None:
+    p = w.players[ticket.player]
+    w.submit(Request.signed(ticket.token, ticket.player, w.round, p.seq + 1,
+                            {"take_part": True, "hours": hours}))
+
+
+def settle_in_thread(w: World, seconds: float) -> tuple[threading.Thread, list]:
+    """``_settle`` from the world's state now; the result: (version, seconds taken)."""
+    out: list = []
+    version, stage = w.version, (w.round, w.open)
+
+    def run() -> None:
+        start = time.monotonic()
+        out.append(_settle(w, version, stage, seconds, threading.Event()))
+        out.append(time.monotonic() - start)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
+def test_submissions_within_the_settling_time_are_drawn_together() -> None:
+    w, (ann, bo) = room_of_two()
+    thread, out = settle_in_thread(w, seconds=0.4)
+    take_part(w, ann)
+    take_part(w, ann, hours=3.0)  # a change of mind: the round stays open
+    thread.join(timeout=10.0)
+    assert w.open and out[0] == w.version  # both changes, in one redraw
+    assert out[1] >= 0.35  # the full settling time: nothing closed
+
+
+def test_a_round_closing_while_the_projector_settles_is_drawn_at_once() -> None:
+    w, (ann, bo) = room_of_two()
+    take_part(w, ann)
+    first_round = w.round
+    thread, out = settle_in_thread(w, seconds=30.0)
+    time.sleep(0.1)
+    assert thread.is_alive()  # a submission alone waits for others to gather
+    take_part(w, bo)  # the last player: the round closes, the next opens
+    thread.join(timeout=10.0)
+    assert not thread.is_alive() and out[1] < 5.0  # not the 30 s
+    assert w.round == first_round + 1 and out[0] == w.version
 
 
 @pytest.fixture
