@@ -150,6 +150,20 @@ def Players(world: World, version: int) -> None:
     lang = LANG.value
     decided = world.decided()
     players = world.active_players()
+    rv.Html(tag="h3", children=[tr("players", lang, count=len(players))])
+    ids = tuple(p.id for p in players)
+    solara.Style(solara.use_memo(lambda: decided_css(ids), [ids]))
+    # who has decided is one attribute around the table (``decided_css`` shows each row's
+    # mark): a submission, or a round's close, is one update of this page, not one per row,
+    # and the rows themselves redraw only when players join, leave or are renamed
+    rows = tuple((p.id, p.name, p.role.kind) for p in players)
+    rv.Html(tag="div", class_="cl-players-box", children=[PlayerRows(world, rows, lang)],
+            attributes={"data-decided": " ".join(pid for pid in ids if decided.get(pid, False))})
+
+
+@solara.component
+def PlayerRows(world: World, rows: tuple[tuple[str, str, str], ...], lang: str) -> None:
+    """One row per player (id, name, role kind): rename and remove."""
     editing, set_editing = solara.use_state(cast(str | None, None))
     text, set_text = solara.use_state("")
     error, set_error = solara.use_state("")
@@ -163,47 +177,42 @@ def Players(world: World, version: int) -> None:
         set_error("")
         set_editing(None)
 
-    def name_cell(p: Player) -> list:
-        if editing == p.id:
+    def name_cell(pid: str, name: str) -> list:
+        if editing == pid:
             return [solara.InputText("", value=text, on_value=set_text,
                                      continuous_update=True, classes=["cl-rename-input"]),
                     solara.Button("OK", on_click=rename, small=True, classes=["cl-rename-ok"])]
-        def edit(pid: str = p.id, name: str = p.name) -> None:
+
+        def edit() -> None:
             set_text(name)
             set_editing(pid)
 
-        return [solara.Button(p.name, text=True, small=True, classes=["cl-rename"],
+        return [solara.Button(name, text=True, small=True, classes=["cl-rename"],
                               on_click=edit)]
 
-    rv.Html(tag="h3", children=[tr("players", lang, count=len(players))])
-    ids = tuple(p.id for p in players)
-    solara.Style(solara.use_memo(lambda: decided_css(ids), [ids]))
-    rows = []
-    for p in players:
-        rows.append(rv.Html(tag="tr", attributes={"data-player": p.id}, children=[
-            rv.Html(tag="td", class_="cl-name", children=name_cell(p)),
-            rv.Html(tag="td", children=[tr(f"kind_{p.role.kind}", lang)]),
+    table = []
+    for pid, name, kind in rows:
+        table.append(rv.Html(tag="tr", attributes={"data-player": pid}, children=[
+            rv.Html(tag="td", class_="cl-name", children=name_cell(pid, name)),
+            rv.Html(tag="td", children=[tr(f"kind_{kind}", lang)]),
             rv.Html(tag="td", class_="cl-mark", children=[
                 rv.Html(tag="span", class_="cl-mark-yes", children=[tr("decided_mark", lang)]),
                 rv.Html(tag="span", class_="cl-mark-no", children=[tr("waiting_mark", lang)])]),
             rv.Html(tag="td", children=[solara.Button(
-                tr("kick", lang), on_click=lambda pid=p.id: world.kick(pid), text=True,
+                tr("kick", lang), on_click=lambda pid=pid: world.kick(pid), text=True,
                 small=True, classes=["cl-kick"])]),
         ]))
-    # who has decided is one attribute of the table (``decided_css`` shows each row's mark):
-    # a submission, or a round's close, is one update of this page, not one per row
-    rv.Html(tag="table", class_="cl-players", children=rows, attributes={
-        "data-decided": " ".join(pid for pid in ids if decided.get(pid, False))})
+    rv.Html(tag="table", class_="cl-players", children=table)
     if error:
         rv.Html(tag="div", class_="cl-error", children=[error])
 
 
 def decided_css(ids: Iterable[str]) -> str:
-    """Per player: their row shows the decided mark when the players table's ``data-decided``
-    lists them (changes only when players join or leave)."""
+    """Per player: their row shows the decided mark when ``data-decided`` around the players
+    table lists them (changes only when players join or leave)."""
     rules = []
     for pid in ids:
-        row = f'.cl-players[data-decided~="{pid}"] tr[data-player="{pid}"]'
+        row = f'.cl-players-box[data-decided~="{pid}"] tr[data-player="{pid}"]'
         rules.append(f"{row} td.cl-mark {{ color: #2e7d32; }} {row} .cl-mark-yes "
                      f"{{ display: inline; }} {row} .cl-mark-no {{ display: none; }}")
     return "\n".join(rules)
