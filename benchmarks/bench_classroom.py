@@ -208,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--households", type=int, default=3000)
     parser.add_argument("--timer", type=float, default=120.0,
-                        help="the round's timer, s (its countdown redraws every page each "
-                             "second); 0: none")
+                        help="the round's timer, s (the pages count it down: the projector "
+                             "every second, phones every ten); 0: none")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
     results = measure(args.players, args.rounds, args.households, args.timer)

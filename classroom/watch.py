@@ -10,7 +10,9 @@ counted in the page (``Countdown``), so it redraws nothing here.
 When a round opens or closes every page redraws at once, and the server's threads share one
 interpreter lock: drawn all together, the projector's page (the largest) came last. So after
 a round opens or closes the projector's page (``lead=True``) draws first: the others wait
-for it (``Leads``), at most ``LEAD_SECONDS``.
+for it (``Leads``), at most ``LEAD_SECONDS``. The projector gathers submissions that come
+together into one redraw (``settle``), but a round's close ends that pause at once
+(``gather``).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def leads(world: World) -> Leads:
         return _leads.setdefault(world, Leads())
 
 
-def _settle(world: World, version: int, stage: tuple[int, bool], seconds: float,
+def gather(world: World, version: int, stage: tuple[int, bool], seconds: float,
             stop: threading.Event) -> int:
     """Let changes gather for ``seconds``, but no longer than the round stays at ``stage``
     (a round's opening or close is shown at once); the world's version then."""
@@ -104,7 +106,7 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
                     if stop.is_set():
                         return
                     if settle and (world.round, world.open) == stage:
-                        version = _settle(world, version, stage, settle, stop)
+                        version = gather(world, version, stage, settle, stop)
                     try:
                         now = key_ref.current()
                     except Exception:  # the page's player was removed: show it  # noqa: BLE001

@@ -1,6 +1,7 @@
 """How the classroom's server keeps a round's close quick (issue 12's 1 s target): the
 projector's page draws a new round before the players' pages (``watch.Leads``) and shows a
-round's close at once even while it gathers submissions (``watch._settle``), and what
+round's close at once even while it gathers submissions (``watch.gather``), its players'
+rows redraw only when players change, and what
 lives for the whole session is kept out of the cyclic garbage collector's walk
 (``registry.freeze_long_lived``)."""
 
@@ -15,7 +16,7 @@ import pytest
 from classroom import registry
 from classroom.auth import Request
 from classroom.settings import RoomSettings
-from classroom.watch import Leads, _settle, leads
+from classroom.watch import Leads, gather, leads
 from classroom.world import World
 
 
@@ -76,13 +77,13 @@ def take_part(w: World, ticket, hours: float = 2.0) -> None:
 
 
 def settle_in_thread(w: World, seconds: float) -> tuple[threading.Thread, list]:
-    """``_settle`` from the world's state now; the result: (version, seconds taken)."""
+    """``gather`` from the world's state now; the result: (version, seconds taken)."""
     out: list = []
     version, stage = w.version, (w.round, w.open)
 
     def run() -> None:
         start = time.monotonic()
-        out.append(_settle(w, version, stage, seconds, threading.Event()))
+        out.append(gather(w, version, stage, seconds, threading.Event()))
         out.append(time.monotonic() - start)
 
     thread = threading.Thread(target=run)
@@ -111,6 +112,35 @@ def test_a_round_closing_while_the_projector_settles_is_drawn_at_once() -> None:
     thread.join(timeout=10.0)
     assert not thread.is_alive() and out[1] < 5.0  # not the 30 s
     assert w.round == first_round + 1 and out[0] == w.version
+
+
+def test_the_projectors_player_rows_redraw_only_when_players_change() -> None:
+    import ipyvuetify as v
+    import solara
+
+    from classroom import host_page
+
+    w, (ann, bo) = room_of_two()
+    version = solara.reactive(w.version)
+
+    @solara.component
+    def Side() -> None:
+        host_page.Players(w, version.value)
+
+    _, rc = solara.render(Side(), handle_error=False)
+    try:
+        box = rc.find(v.Html, class_="cl-players-box").widget
+        drawn = host_page.PlayerRows.render_count
+        take_part(w, ann)
+        version.set(w.version)
+        assert box.attributes["data-decided"] == ann.player  # one attribute tells who decided
+        assert host_page.PlayerRows.render_count == drawn  # the forty rows are not redrawn
+        w.rename(bo.player, "Bob")
+        version.set(w.version)
+        assert host_page.PlayerRows.render_count == drawn + 1  # a rename does redraw them
+        rc.find(v.Btn, children=["Bob"]).assert_single()
+    finally:
+        rc.close()
 
 
 @pytest.fixture
