@@ -67,7 +67,7 @@ def leads(world: World) -> Leads:
 
 
 def gather(world: World, version: int, stage: tuple[int, bool], seconds: float,
-            stop: threading.Event) -> int:
+           stop: threading.Event) -> int:
     """Let changes gather for ``seconds``, but no longer than the round stays at ``stage``
     (a round's opening or close is shown at once); the world's version then."""
     deadline = time.monotonic() + seconds
