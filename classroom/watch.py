@@ -105,7 +105,7 @@ def use_world(world: World, counter: solara.Reactive[int], key: Callable[[], Has
                     version = world.wait(version, WAKE_SECONDS)
                     if stop.is_set():
                         return
-                    if settle and (world.round, world.open) == stage:
+                    if settle:  # returns at once if the round has moved on
                         version = gather(world, version, stage, settle, stop)
                     try:
                         now = key_ref.current()

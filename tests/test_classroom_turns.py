@@ -1,9 +1,8 @@
 """How the classroom's server keeps a round's close quick (issue 12's 1 s target): the
 projector's page draws a new round before the players' pages (``watch.Leads``) and shows a
 round's close at once even while it gathers submissions (``watch.gather``), its players'
-rows redraw only when players change, and what
-lives for the whole session is kept out of the cyclic garbage collector's walk
-(``registry.freeze_long_lived``)."""
+rows redraw only when players change, and what lives for the whole session is kept out of
+the cyclic garbage collector's walk (``registry.freeze_long_lived``)."""
 
 from __future__ import annotations
 
@@ -76,7 +75,7 @@ def take_part(w: World, ticket, hours: float = 2.0) -> None:
                             {"take_part": True, "hours": hours}))
 
 
-def settle_in_thread(w: World, seconds: float) -> tuple[threading.Thread, list]:
+def gather_in_thread(w: World, seconds: float) -> tuple[threading.Thread, list]:
     """``gather`` from the world's state now; the result: (version, seconds taken)."""
     out: list = []
     version, stage = w.version, (w.round, w.open)
@@ -93,7 +92,7 @@ def settle_in_thread(w: World, seconds: float) -> tuple[threading.Thread, list]:
 
 def test_submissions_within_the_settling_time_are_drawn_together() -> None:
     w, (ann, bo) = room_of_two()
-    thread, out = settle_in_thread(w, seconds=0.4)
+    thread, out = gather_in_thread(w, seconds=0.4)
     take_part(w, ann)
     take_part(w, ann, hours=3.0)  # a change of mind: the round stays open
     thread.join(timeout=10.0)
@@ -105,7 +104,7 @@ def test_a_round_closing_while_the_projector_settles_is_drawn_at_once() -> None:
     w, (ann, bo) = room_of_two()
     take_part(w, ann)
     first_round = w.round
-    thread, out = settle_in_thread(w, seconds=30.0)
+    thread, out = gather_in_thread(w, seconds=30.0)
     time.sleep(0.1)
     assert thread.is_alive()  # a submission alone waits for others to gather
     take_part(w, bo)  # the last player: the round closes, the next opens
