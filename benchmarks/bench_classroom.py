@@ -2,9 +2,9 @@
 screen show the next round, within a second? (issue 12)
 
 ``linli classroom`` is served on 127.0.0.1 only (a subprocess) and driven by Playwright in
-headless Debian Chromium: one projector context (the facilitator's page, 1366×768) and
-``--players`` phone contexts (390×800), each its own device, every request that would leave
-the machine blocked. Each round, every phone presses "take part"; the time is taken inside
+headless Debian Chromium: the projector (the facilitator's page, 1366×768) in a browser of
+its own, as on the laptop, and ``--players`` phone contexts (390×800), each its own device, in
+a second browser on the same two cores; every request that would leave the machine blocked. Each round, every phone presses "take part"; the time is taken inside
 each page, from the moment the last phone pressed (``Date.now()`` in that page) to the moment
 each page's round marker shows the next round open — on the projector, also its map and charts
 drawn for the new week (their ``data-week``) — a MutationObserver records ``Date.now()``; all
@@ -135,8 +135,12 @@ def measure(players: int, rounds: int, households: int, timer: float) -> dict[st
                                "rounds": [],
                                "load_before": round(os.getloadavg()[0], 1)}
     with classroom(households, rounds, timer) as (host_url, join_url), sync_playwright() as pw:
+        # the projector in a browser of its own, as on the laptop; the phones in another,
+        # each its own context (a device). In one browser all 41 pages' messages pass
+        # through one browser process, and the projector's frames waited behind the phones'
+        projector = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        host = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        host = projector.new_context(viewport={"width": 1366, "height": 768}).new_page()
         host.route("**/*", route)
         host.goto(host_url)
         host.wait_for_selector(".cl-start", timeout=BACKSTOP_MS)
@@ -178,6 +182,7 @@ def measure(players: int, rounds: int, households: int, timer: float) -> dict[st
                    "slowest_phone_ms": max(shown[1:]) - max(pressed)}
             results["rounds"].append(row)
         browser.close()
+        projector.close()
     results["outside"] = outside
     results["met"] = all(r["last_press_to_last_screen_ms"] <= TARGET_MS
                          for r in results["rounds"]) and not outside
