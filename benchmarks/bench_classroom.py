@@ -4,11 +4,12 @@ screen show the next round, within a second? (issue 12)
 ``linli classroom`` is served on 127.0.0.1 only (a subprocess) and driven by Playwright in
 headless Debian Chromium: the projector (the facilitator's page, 1366×768) in a browser of
 its own, as on the laptop, and ``--players`` phone contexts (390×800), each its own device, in
-a second browser on the same two cores; every request that would leave the machine blocked. Each round, every phone presses "take part"; the time is taken inside
-each page, from the moment the last phone pressed (``Date.now()`` in that page) to the moment
-each page's round marker shows the next round open — on the projector, also its map and charts
-drawn for the new week (their ``data-week``) — a MutationObserver records ``Date.now()``; all
-pages share the machine's clock. Nothing waits on the clock.
+a second browser on the same two cores; every request that would leave the machine blocked.
+Each round, every phone presses "take part"; the time is taken inside each page, from the
+moment the last phone pressed (``Date.now()`` in that page) to the moment each page's round
+marker shows the next round open — on the projector, also its map and charts drawn for the
+new week (their ``data-week``) — a MutationObserver records ``Date.now()``; all pages share
+the machine's clock. Nothing waits on the clock.
 
 Run from the repository root::
 

@@ -4,8 +4,9 @@ Standing choices (take part, hours, being in an interest group, a courier or bus
 activities) hold every week of the round and are kept when a player does not decide the next
 round; one-off actions (reporting a problem one sees, a head's invitations and nomination for
 the board, in the round's first week; a head calling an activity; a business offering its
-parking and room) happen once, when chosen. A player's household reports, and a head invites,
-only as the player chose: the player's choice replaces the rule's for that household.
+parking and room) happen once, when chosen. A player's household reports, and a head or a
+party member's household invites, only as the player chose: the player's choice replaces the
+rule's for that household.
 They reach the model only through ``model.external`` (ODD §6) and live interventions
 (ODD §7.14), as any other input.
 """
@@ -21,7 +22,8 @@ from .roles import Role
 
 MAX_HOURS = 40.0  # a week's hours a player may give (the rule's may be small: > 0)
 FIELDS: dict[str, dict[str, type]] = {
-    "household": {"take_part": bool, "hours": float, "member": object, "report": bool},
+    "household": {"take_part": bool, "hours": float, "member": object, "report": bool,
+                  "invite": object},  # invite: party members' households only
     "head": {"take_part": bool, "hours": float, "member": object, "report": bool,
              "invite": object, "call_activity": bool, "nominate": int},
     "courier": {"join_activity": bool, "report": bool},
@@ -64,6 +66,10 @@ def check(role: Role, decision: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
         elif key == "nominate":
             out[key] = _nominee(role, value)
+    # a household without a party member has no invitations to choose: only null, dropped
+    if role.kind == "household" and not invites(role) and out.pop("invite") is not None:
+        raise DecisionError("only a head or a party member's household can choose to "
+                            "invite: invite must be null")
     if out.get("take_part") is False:
         out["hours"] = None
     return out
@@ -89,6 +95,12 @@ def _nominee(role: Role, value: Any) -> int | None:
         raise DecisionError(f"nominate must be the position of a neighbour in the unit, "
                             f"0 to {role.unit_households - 1} except {own}, or null")
     return value
+
+
+def invites(role: Role) -> int:
+    """How many neighbours the role's household invites when the player chooses to: a head's
+    ``INVITES``, a party member's household as many as the rule's; 0: not its choice."""
+    return INVITES if role.kind == "head" else role.party_invites if role.household >= 0 else 0
 
 
 def kept(decision: dict[str, Any]) -> dict[str, Any]:
@@ -125,8 +137,8 @@ def _household(role: Role, decision: dict[str, Any] | None, ext: ExternalDecisio
     member = decision.get("member")
     ext.member[h] = -1 if member is None else int(member)
     ext.report[h] = int(bool(decision.get("report")))
-    invite = decision.get("invite") if role.kind == "head" else None
-    ext.invite[h] = -1 if invite is None else INVITES if invite else 0
+    invite = decision.get("invite") if invites(role) else None
+    ext.invite[h] = -1 if invite is None else invites(role) if invite else 0
     if decision.get("nominate") is not None:
         ext.nominate[role.neighbour(decision["nominate"])] = True
 

@@ -75,7 +75,8 @@ def _neighbours(world: World, households: pd.DataFrame) -> Finding:
 
 
 def _invites(log: pd.DataFrame) -> Finding | None:
-    """The head who invited most: how many invitations, and how many took part that week."""
+    """The player who invited most (a head, or a party member's household): how many
+    invitations, and how many took part that week."""
     outcomes = log["outcome"].map(json.loads)
     rows = log[outcomes.map(lambda o: "invited" in o)]
     if rows.empty:
@@ -83,11 +84,13 @@ def _invites(log: pd.DataFrame) -> Finding | None:
     outcomes = outcomes[rows.index]
     invited = outcomes.map(lambda o: len(o.get("invited", [])))
     took = outcomes.map(lambda o: o.get("invited_took_part", 0))
-    per = pd.DataFrame({"p": rows["pseudonym"], "unit": rows["unit"], "i": invited, "t": took})
-    totals = per.groupby(["p", "unit"], sort=True)[["i", "t"]].sum()
-    (player, unit), best = totals["i"].idxmax(), totals.loc[totals["i"].idxmax()]
-    return Finding("finding_invite", {"player": player, "unit": int(unit),
-                                      "invited": int(best["i"]), "took": int(best["t"])})
+    per = pd.DataFrame({"p": rows["pseudonym"], "unit": rows["unit"], "role": rows["role"],
+                        "i": invited, "t": took})
+    totals = per.groupby(["p", "unit", "role"], sort=True)[["i", "t"]].sum()
+    (player, unit, role), best = totals["i"].idxmax(), totals.loc[totals["i"].idxmax()]
+    key = "finding_invite" if role == "head" else "finding_invite_party"
+    return Finding(key, {"player": player, "unit": int(unit),
+                         "invited": int(best["i"]), "took": int(best["t"])})
 
 
 def _nominations(world: World, log: pd.DataFrame) -> Finding | None:

@@ -49,10 +49,9 @@ TEXT: dict[str, dict[str, str]] = {
     "removed": {"zh": "主持人已将你移出本局。", "en": "The facilitator removed you from the "
                                                    "game."},
     "join_again": {"zh": "重新加入", "en": "Join again"},
-    "invite": {"zh": "邀请5户近来很少参加的邻居", "en": "Invite 5 neighbours who rarely take "
-                                                          "part"},
+    "invite": {"zh": "邀请近来很少参加的邻居", "en": "Invite neighbours who rarely take part"},
     "invite_rule": {"zh": "邀请：照常", "en": "Invitations: as usual"},
-    "invite_in": {"zh": "邀请5户很少参加的", "en": "Invite 5 who rarely take part"},
+    "invite_in": {"zh": "邀请{count}户很少参加的", "en": "Invite {count} who rarely take part"},
     "invite_out": {"zh": "这周不邀请", "en": "Invite nobody"},
     "invite_none": {"zh": "不邀请", "en": "no invitations"},
     "nominate": {"zh": "推荐上红榜", "en": "Nominate for the red list"},
@@ -91,6 +90,9 @@ TEXT: dict[str, dict[str, str]] = {
     "took_yes": {"zh": "参加了", "en": "took part"},
     "took_no": {"zh": "没有参加", "en": "did not take part"},
     "see_invited": {"zh": "有人邀请了你", "en": "Someone invited you"},
+    "see_party": {"zh": "你家有党员：每周可以邀请{count}户邻居参加",
+                  "en": "Your household has a party member: each week you may invite {count} "
+                        "neighbour(s) to take part"},
     "see_head": {"zh": "你的单元有邻长", "en": "Your unit has a head"},
     "see_no_head": {"zh": "你的单元还没有邻长", "en": "Your unit has no head yet"},
     "see_group": {"zh": "你的兴趣小组：{group_members}人，上周{group_took_part}人参加",
@@ -214,6 +216,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{player}（第{unit}单元邻长）共邀请了{invited}户邻居，其中{took}户在受邀当周参加了。",
         "en": "{player}, head of unit {unit}, invited {invited} neighbours; {took} of them took "
               "part in the week they were invited."},
+    "finding_invite_party": {
+        "zh": "{player}（第{unit}单元的党员家庭）共邀请了{invited}户邻居，"
+              "其中{took}户在受邀当周参加了。",
+        "en": "{player}, a party member's household in unit {unit}, invited {invited} "
+              "neighbours; {took} of them took part in the week they were invited."},
     "finding_nominate": {
         "zh": "{player}推荐了{nominated}位邻居上红榜，其中{listed}位在最近一期红榜上；"
               "他们一共参加了{room}周，影子世界里（没有人推荐）是{shadow}周。",

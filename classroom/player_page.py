@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import solara
 from solara.alias import rv
 
-from . import registry
+from . import decisions, registry
 from .auth import Request
 from .countdown import Countdown
 from .labels import tr
@@ -101,6 +101,8 @@ def seen_lines(role: Role, seen: dict[str, Any], lang: str) -> list[tuple[str, s
         out.append(("invited", tr("see_invited", lang)))
     if seen["i_am_listed"]:
         out.append(("listed", tr("see_listed", lang)))
+    if seen.get("party_invites"):
+        out.append(("party", tr("see_party", lang, count=seen["party_invites"])))
     if role.kind == "head":
         out.append(("unit", tr("see_unit_head", lang, **seen)))
         if "unit_contributors" in seen:
@@ -161,12 +163,14 @@ def _join_error(error: str, lang: str) -> str:
 
 @solara.component
 def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
-           groups: bool, problems: bool, nominees: tuple = ()) -> None:
+           groups: bool, problems: bool, nominees: tuple = (), invites: int = 0) -> None:
     """The role's choices; pressing a choice sends it. (Its arguments rarely change from
     round to round, so a new round does not redraw the buttons.) ``groups``: a group to be
     in exists (the membership choice shows); ``problems``: an unreported problem is in sight
     (the report box shows); ``nominees``: a head's neighbours who took part since the last
-    board, (position, hours), when boards are part of the run."""
+    board, (position, hours), when boards are part of the run; ``invites``: how many
+    neighbours the household invites if the player chooses to (a head, a party member's
+    household; 0: no invitations to choose)."""
     lang = LANG.value
     hours, set_hours = solara.use_state(first_hours)
     member, set_member = solara.use_state(first_member)
@@ -201,12 +205,13 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                                             classes=["cl-hours"]):
                 for h in HOURS:
                     solara.Button(f"{h:g}", value=h, text=True, classes=[f"cl-hours-{h:g}"])
-            if kind == "head":
+            if invites:
                 with solara.ToggleButtonsSingle(value=invite, on_value=set_invite,
                                                 mandatory=True, classes=["cl-invite"]):
                     for choice in ("rule", "in", "out"):
-                        solara.Button(tr(f"invite_{choice}", lang), value=choice, text=True,
-                                      classes=[f"cl-invite-{choice}"])
+                        solara.Button(tr(f"invite_{choice}", lang, count=invites), value=choice,
+                                      text=True, classes=[f"cl-invite-{choice}"])
+            if kind == "head":
                 with solara.Div(classes=["cl-call"]):
                     solara.Checkbox(label=tr("call_activity", lang), value=call,
                                     on_value=set_call)
@@ -231,9 +236,10 @@ def Decide(ticket: Ticket, kind: str, first_hours: float, first_member: str,
                             solara.Button(tr(f"member_{choice}", lang), value=choice,
                                           text=True, classes=[f"cl-member-{choice}"])
             extra: dict[str, Any] = {"member": CHOICE[member], **reports}
+            if invites:
+                extra["invite"] = CHOICE[invite]
             if kind == "head":
-                extra.update(call_activity=call, invite=CHOICE[invite],
-                             nominate=nominee if nominee >= 0 else None)
+                extra.update(call_activity=call, nominate=nominee if nominee >= 0 else None)
             solara.Button(tr("take_part", lang), color="primary", classes=["cl-take-part"],
                           on_click=lambda: send({"take_part": True, "hours": hours, **extra}))
             solara.Button(tr("stay_out", lang), classes=["cl-stay-out"],
@@ -323,8 +329,10 @@ def Play(ticket: Ticket) -> None:
         problems = (seen.get("problems_in_sight", 0) > 0
                     or seen.get("problems_on_route", 0) > seen.get("problems_on_route_reported", 0))
         nominees = tuple(tuple(c) for c in seen.get("unit_contributors", ()))
+        invites = (decisions.INVITES if view.role.kind == "head"
+                   else int(seen.get("party_invites", 0)))
         Decide(ticket, view.role.kind, float(mine.get("hours") or 2.0), member, groups,
-               problems, nominees)
+               problems, nominees, invites)
 
 
 @solara.component

@@ -16,7 +16,9 @@ from .settings import RoomSettings
 @dataclass(frozen=True)
 class Role:
     """What a player plays. ``household`` is set for households and heads (a head is a
-    household of its unit, appointed head); ``courier`` / ``business`` index those agents."""
+    household of its unit, appointed head); ``courier`` / ``business`` index those agents.
+    ``party_invites`` > 0: the household has a party member, who invites that many neighbours
+    a week (``heads.party_invites``) — as the rule would, or as the player chooses."""
 
     kind: str
     unit: int = -1
@@ -25,6 +27,7 @@ class Role:
     business: int = -1
     unit_start: int = -1  # the unit's first household (a head's nominations count from it)
     unit_households: int = 0
+    party_invites: int = 0  # a party member's household: neighbours it invites a week (rule's)
 
     def neighbour(self, position: int) -> int:
         """The household at ``position`` (0-based) of the role's unit."""
@@ -90,8 +93,10 @@ class RoleBook:
         if kind != "head":
             household = next(h for h in members if h not in self._taken)
         self._taken.add(household)
+        party = bool(m.pop.party[household])
         return Role(kind, unit=unit, household=household, unit_start=members.start,
-                    unit_households=len(members))
+                    unit_households=len(members),
+                    party_invites=m.params.heads.party_invites if party else 0)
 
     def _unit(self) -> int | None:
         """The unit the next player household goes to (a fresh one when this one is full)."""

@@ -1,7 +1,8 @@
 """What each role could see at the start of a round — and nothing more (ODD §7.2–§7.9):
-a household its unit's neighbours, the posted board, its group and the problems in sight; a
-head also who in its unit was active lately; a courier its route; a business its
-partnership and the units around it. Plain values, logged with each decision."""
+a household its unit's neighbours, the posted board, its group and the problems in sight (a
+party member's household also the invitations it may make); a head also who in its unit was
+active lately; a courier its route; a business its partnership and the units around it.
+Plain values, logged with each decision."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def sight(model: LinliModel, role: Role) -> dict[str, Any]:
     if role.kind == "business":
         return _business(model, role.business)
     seen = _household(model, role.household)
+    if role.kind == "household" and role.party_invites:  # a party member: invitations to make
+        seen["party_invites"] = role.party_invites if model.active("heads") else 0
     if role.kind == "head":
         seen.update(_head(model, role.unit))
         if model.active("recognition"):

@@ -486,6 +486,56 @@ def test_a_head_invites_neighbours_and_the_debrief_says_who_took_part():
     assert "finding_invite" in keys and len(keys) <= 4
 
 
+def party_and_other(w: World):
+    """Tickets of a party member's household and of another household, among joiners."""
+    party = other = None
+    for i in range(40):
+        t = w.join("ABCDE", f"p{i}")
+        if t.role.party_invites and party is None:
+            party = t
+        elif not t.role.party_invites and other is None:
+            other = t
+        if party and other:
+            return party, other
+    raise AssertionError("no party member's household among 40 joiners")
+
+
+def test_a_party_members_household_chooses_its_own_invitations():
+    w = world(roles=("household",), households=600)
+    party, other = party_and_other(w)
+    w.start()
+    h = party.role.household
+    count = w.room.params.heads.party_invites
+    assert w.players[party.player].seen["party_invites"] == count > 0
+    assert "party_invites" not in w.players[other.player].seen
+    with pytest.raises(SubmitError, match="invite must be null"):  # the control: not its choice
+        decide(w, other, {"take_part": True, "invite": True})
+    decide(w, party, {"take_part": True, "invite": True})
+    w.close_round()
+    invited = json.loads(w.log.frame().set_index("player").loc[party.player, "outcome"])[
+        "invited"]
+    territory = w.room.sizes.territory_of
+    assert len(invited) == count and h not in invited
+    assert set(territory[invited]) == {territory[h]}
+    decide(w, party, {"take_part": True, "invite": False})
+    w.close_round()
+    assert w.room.external.invite[h] == 0  # none of the rule's invitations from it this round
+    decide(w, party, {"take_part": True})
+    w.close_round()
+    assert w.room.external.invite[h] == -1  # the control: no choice, the rule's invitations
+    from classroom.findings import findings
+
+    assert "finding_invite_party" in [f.key for f in findings(w)]
+
+
+def test_without_heads_a_party_members_household_has_no_invitations_to_choose():
+    w = world(roles=("household",), households=600, scenario="wuchang-2023-no-heads")
+    party, _ = party_and_other(w)
+    w.start()
+    assert not w.room.active("heads")
+    assert w.players[party.player].seen["party_invites"] == 0
+
+
 def test_classroom_refuses_an_out_that_is_a_file_before_serving(tmp_path):
     import subprocess
     import sys
@@ -626,3 +676,35 @@ def test_a_business_joins_residents_activities_round_after_round():
     assert partnership > w.shadow.businesses.partnership[business.role.business]
     decide(w, business, {"offer": False, "join_activity": False})
     assert not w.room.external.business_join.any()
+
+
+def test_the_phone_offers_invitations_to_a_party_members_household(monkeypatch):
+    import ipyvuetify as v
+    import solara
+
+    from classroom import player_page, registry
+
+    w = world(roles=("household",), households=600)
+    party, other = party_and_other(w)
+    w.start()
+    monkeypatch.setattr(registry, "_world", w)
+    monkeypatch.setattr(registry, "_config", registry.Config(settings=w.settings, code="ABCDE"))
+    player_page.LANG.set("en")
+
+    def page(ticket, invites: int):
+        return solara.render(player_page.Decide(ticket, "household", 2.0, "rule", False, False,
+                                                (), invites), handle_error=False)[1]
+
+    rc = page(other, 0)  # the control: nothing to invite, no choice shown
+    try:
+        assert not rc.find(v.BtnToggle, class_="cl-invite").widgets
+    finally:
+        rc.close()
+    rc = page(party, w.players[party.player].seen["party_invites"])
+    try:
+        rc.find(v.Btn, children=["Invite 1 who rarely take part"]).assert_single()
+        rc.find(v.BtnToggle, class_="cl-invite").widget.v_model = 1  # rule, in, out: "in"
+        rc.find(v.Btn, class_="cl-take-part").widget.click()
+        assert w.players[party.player].decision["invite"] is True
+    finally:
+        rc.close()
