@@ -2,7 +2,7 @@
 
 Standing choices (take part, hours, being in an interest group, a courier or business joining
 activities) hold every week of the round and are kept when a player does not decide the next
-round; one-off actions (reporting a problem one sees, a head's invitations and nomination for
+round; one-off actions (reporting a problem one sees, invitations and a head's nomination for
 the board, in the round's first week; a head calling an activity; a business offering its
 parking and room) happen once, when chosen. A player's household reports, and a head or a
 party member's household invites, only as the player chose: the player's choice replaces the

@@ -36,7 +36,7 @@ class Entry:
     business: int
     seen: dict[str, Any]
     decision: dict[str, Any] | None
-    outcome: dict[str, Any]  # what the decision reached (a head's invitees and who took part)
+    outcome: dict[str, Any]  # what the decision reached (whom it invited, who of them took part)
     state: dict[str, Any]  # the rule's inputs for the household when the round opened
     source: str  # one of SOURCES
     shadow_took_part: bool | None  # the model household in the player's place, last week
