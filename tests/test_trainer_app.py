@@ -156,15 +156,21 @@ def _structure(preset: str) -> str:
     return f"{lay.units} 个邻里单元（每单元 {sizes} 户）"
 
 
-def _varied(pixels: np.ndarray) -> bool:
-    return pixels.std() > 8 and len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20
+def drawn(pixels: np.ndarray) -> tuple[float, int]:
+    """How much of a screenshot is drawn on (the share of pixels not near-white) and with how
+    many colours: a blank element gives (0, 1). (The map at week 0 is mostly one colour, so
+    its spread of values is small: 7–11 on 0–255 over the runs measured.)"""
+    ink = float((pixels < 245).any(axis=2).mean())
+    return ink, len(np.unique(pixels.reshape(-1, 3), axis=0))
 
 
 def test_page_loads_offline_with_map_charts_and_tooltips(tab, server):
     _, log = server
     assert "http://127.0.0.1:" in log.read_text()  # the address is printed
     page = tab.page
-    assert _varied(tab.shot(".linli-map")) and _varied(tab.shot(".linli-charts"))
+    for part in (".linli-map", ".linli-charts"):
+        ink, colours = drawn(tab.shot(part))
+        assert ink > 0.02 and colours > 20, f"{part} looks blank: {ink:.1%}, {colours} colours"
     assert page.locator(".linli-map .cells rect").count() == 3000  # one cell per household
     assert page.locator(".linli-map .cells rect.k2").count() == 3000  # nobody yet
     assert page.locator(".linli-charts .linli-panel").count() == 6

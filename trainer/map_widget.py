@@ -81,7 +81,7 @@ module.exports = {
     },
     paint() {
       const f = this.frame;
-      if (!f || !this.groups) return;
+      if (!f || !this.groups || !this.base) return;  // a week is shown only over its map
       for (const [name, codes] of Object.entries(f.codes || {})) {
         const els = this.groups[name];
         if (!els) continue;
