@@ -100,7 +100,7 @@ def _nominee(role: Role, value: Any) -> int | None:
 def invites(role: Role) -> int:
     """How many neighbours the role's household invites when the player chooses to: a head's
     ``INVITES``, a party member's household as many as the rule's; 0: not its choice."""
-    return INVITES if role.kind == "head" else role.party_invites if role.household >= 0 else 0
+    return INVITES if role.kind == "head" else role.party_invites
 
 
 def kept(decision: dict[str, Any]) -> dict[str, Any]:
