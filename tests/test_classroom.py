@@ -689,7 +689,7 @@ def test_the_phone_offers_invitations_to_a_party_members_household(monkeypatch):
     w.start()
     monkeypatch.setattr(registry, "_world", w)
     monkeypatch.setattr(registry, "_config", registry.Config(settings=w.settings, code="ABCDE"))
-    player_page.LANG.set("en")
+    monkeypatch.setattr(player_page, "LANG", solara.reactive("en"))  # not the shared default
 
     def page(ticket, invites: int):
         return solara.render(player_page.Decide(ticket, "household", 2.0, "rule", False, False,
